@@ -1,0 +1,1 @@
+"""Framework layer: platform adapters, the router, neutral request/reply types, settings, scheduler, CLI."""

@@ -1,0 +1,1 @@
+"""What each chat command means. Handlers take a neutral request and return a neutral reply; no platform imports."""

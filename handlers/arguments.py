@@ -1,0 +1,195 @@
+"""The argument grammar shared by every command: `key=value` tokens, double-quoted values, free-text notes.
+
+`/strike at="2025-07-03 22:00 Kyiv" drones=539 region=Kyiv big night` → at, drones, region and the notes
+"big night". Every malformed token gets an error naming it; nothing here raises anything but `ArgumentError`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“"}
+_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)=(.*)$", re.DOTALL)
+MAX_TEXT = 2000
+MAX_INPUT = 8000
+
+
+class ArgumentError(ValueError):
+    """A specific, user-facing complaint about one argument (`field` names it, for form fields)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    key: str | None = None  # set for key=value tokens; `text` is then the value
+
+
+Converter = Callable[[str], Any]
+
+
+@dataclass
+class Parsed:
+    values: dict[str, Any] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)
+
+    @property
+    def notes(self) -> str | None:
+        return " ".join(self.words) or None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split on whitespace outside quotes; `key="a b"` keeps its spaces; straight and curly quotes both work."""
+    if len(text) > MAX_INPUT:
+        raise ArgumentError(f"that is {len(text)} characters; the limit is {MAX_INPUT}")
+    tokens: list[Token] = []
+    current: list[str] = []
+    quoted = False  # whether the token held a quoted part (so `""` is an empty value, not nothing)
+    closing: str | None = None
+    for char in text:
+        if closing is not None:
+            if char == closing or (closing == "”" and char == '"'):
+                closing = None
+            else:
+                current.append(char)
+        elif char in QUOTES:
+            closing, quoted = QUOTES[char], True
+        elif char.isspace():
+            if current or quoted:
+                tokens.append(_token("".join(current), quoted))
+            current, quoted = [], False
+        else:
+            current.append(char)
+    if closing is not None:
+        raise ArgumentError("a quote is not closed: put a \" at the end of the quoted value")
+    if current or quoted:
+        tokens.append(_token("".join(current), quoted))
+    return tokens
+
+
+def _token(raw: str, quoted: bool) -> Token:
+    match = _KEY.match(raw)
+    if match:
+        return Token(text=match.group(2), key=match.group(1).lower())
+    if raw.startswith("=") and not quoted:
+        raise ArgumentError(f"{raw!r} has no name before '=': write it like key=value")
+    return Token(text=raw)
+
+
+def parse(
+    text: str,
+    spec: Mapping[str, Converter],
+    *,
+    command: str,
+    notes: bool = True,
+    joinable: frozenset[str] = frozenset(),
+) -> Parsed:
+    """Parse `text` against `spec` (argument name → converter raising ValueError on bad input).
+
+    Keys in `joinable` (times) may run on over the next bare words, so `at=2025-07-03 14:00 Kyiv` works unquoted.
+    """
+    tokens = tokenize(text)
+    parsed = Parsed()
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        if token.key is None:
+            if not notes:
+                raise ArgumentError(f"/{command} does not take free text ({token.text!r}); see /help {command}")
+            parsed.words.append(token.text)
+            continue
+        key = token.key
+        if key not in spec:
+            known = ", ".join(f"{name}=" for name in spec)
+            raise ArgumentError(f"/{command} has no argument {key}= (it takes {known})", field=key)
+        if key in parsed.values:
+            raise ArgumentError(f"{key}= is given twice", field=key)
+        if not token.text.strip():
+            raise ArgumentError(f"{key}= needs a value", field=key)
+        converter = spec[key]
+        if key in joinable:
+            value, used = _convert_joined(key, converter, token.text, tokens[index:])
+            index += used
+        else:
+            value = _convert(key, converter, token.text)
+        parsed.values[key] = value
+    if parsed.notes and len(parsed.notes) > MAX_TEXT:
+        raise ArgumentError(f"the notes are {len(parsed.notes)} characters; the limit is {MAX_TEXT}")
+    return parsed
+
+
+def _convert(key: str, converter: Converter, raw: str) -> Any:
+    try:
+        return converter(raw)
+    except ArgumentError:
+        raise
+    except (ValueError, ArithmeticError) as error:
+        raise ArgumentError(f"{key}={raw}: {error}", field=key) from None
+
+
+def _convert_joined(key: str, converter: Converter, first: str, rest: list[Token]) -> tuple[Any, int]:
+    """Try the longest run of following bare words (up to three) that still converts; fall back to one."""
+    bare: list[str] = []
+    for token in rest[:3]:
+        if token.key is not None:
+            break
+        bare.append(token.text)
+    for used in range(len(bare), 0, -1):
+        try:
+            return converter(" ".join([first, *bare[:used]])), used
+        except (ValueError, ArithmeticError):
+            continue
+    return _convert(key, converter, first), 0
+
+
+# --- converters ---------------------------------------------------------------------------------------------
+def count(raw: str) -> int:
+    """A non-negative whole number; `1,200` and `1 200` style separators are accepted."""
+    cleaned = raw.replace(",", "").replace("_", "").strip()
+    if cleaned.startswith("-"):
+        raise ValueError("a count cannot be negative")
+    if not cleaned.isdigit() or not cleaned.isascii():
+        raise ValueError("must be a whole number like 12")
+    value = int(cleaned)
+    if value > 1_000_000:
+        raise ValueError("is implausibly large (over 1,000,000)")
+    return value
+
+
+def text_value(limit: int = 200) -> Converter:
+    def convert(raw: str) -> str:
+        value = " ".join(raw.split())
+        if len(value) > limit:
+            raise ValueError(f"is {len(value)} characters; the limit is {limit}")
+        if any(ord(char) < 32 for char in value):
+            raise ValueError("contains control characters")
+        return value
+
+    return convert
+
+
+def choice(*options: str) -> Converter:
+    def convert(raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in options:
+            raise ValueError(f"must be one of {', '.join(options)}")
+        return value
+
+    return convert
+
+
+def record_id(raw: str, *, what: str = "record") -> int:
+    cleaned = raw.strip().lstrip("#")
+    if not cleaned.isdigit() or not cleaned.isascii() or int(cleaned) == 0 or len(cleaned) > 12:
+        raise ArgumentError(f"{raw!r} is not a {what} id: ids are whole numbers like 12")
+    return int(cleaned)

@@ -1,0 +1,92 @@
+"""Time-zone names people type in chat, resolved to `tzinfo` objects.
+
+People write "Kyiv" or "+03:00", not "Europe/Kyiv"; the short names here are the ones this team uses.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+SHORT_NAMES: dict[str, str] = {
+    "utc": "UTC",
+    "z": "UTC",
+    "gmt": "UTC",
+    "kyiv": "Europe/Kyiv",
+    "kiev": "Europe/Kyiv",
+    "moscow": "Europe/Moscow",
+    "msk": "Europe/Moscow",
+    "eet": "Europe/Kyiv",
+    "cet": "Europe/Berlin",
+    "berlin": "Europe/Berlin",
+    "brussels": "Europe/Brussels",
+    "london": "Europe/London",
+    "warsaw": "Europe/Warsaw",
+    "washington": "America/New_York",
+    "new york": "America/New_York",
+    "et": "America/New_York",
+}
+
+_OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
+
+
+class UnknownZoneError(ValueError):
+    pass
+
+
+def resolve_zone(name: str) -> tzinfo:
+    """Return the zone for a short name, an IANA name or a `+HH:MM` offset; raise with a helpful message."""
+    text = name.strip()
+    if not text:
+        raise UnknownZoneError("empty time zone")
+    alias = SHORT_NAMES.get(text.lower())
+    if alias == "UTC":
+        return UTC
+    if alias:
+        return ZoneInfo(alias)
+    match = _OFFSET.match(text)
+    if match:
+        sign, hours, minutes = match.groups()
+        delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
+        if delta > timedelta(hours=14):
+            raise UnknownZoneError(f"offset {text!r} is beyond ±14:00")
+        return timezone(-delta if sign == "-" else delta)
+    if "/" in text and ".." not in text:
+        try:
+            return ZoneInfo(_iana_case(text))
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise UnknownZoneError(
+        f"unknown time zone {text!r}: use UTC, Kyiv, an IANA name like Europe/Kyiv, or an offset like +03:00"
+    )
+
+
+def zone_label(zone: tzinfo) -> str:
+    """Short, human name of a zone for display ("UTC", "Kyiv", "+03:00")."""
+    if zone is UTC:
+        return "UTC"
+    key = getattr(zone, "key", None)
+    if key:
+        return key.rsplit("/", 1)[-1].replace("_", " ")
+    offset = zone.utcoffset(None)
+    if offset is None:
+        return str(zone)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def zone_name(zone: tzinfo) -> str:
+    """The name to store for a zone: the IANA key, 'UTC', or the offset, all accepted by `resolve_zone`."""
+    return getattr(zone, "key", None) or zone_label(zone)
+
+
+_KNOWN: dict[str, str] = {}
+
+
+def _iana_case(text: str) -> str:
+    """Let people type `europe/kyiv`: match IANA names case-insensitively."""
+    if not _KNOWN:
+        _KNOWN.update({zone.lower(): zone for zone in available_timezones()})
+    return _KNOWN.get(text.lower(), text)

@@ -1,0 +1,139 @@
+"""The tables. Times are aware UTC (`UTCDateTime`); reports are never deleted, only marked retracted."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _time(*, index: bool = False, nullable: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, index=index, nullable=nullable)
+
+
+class ContactReport(SQLModel, table=True):
+    """A reported leader-to-leader contact (call, meeting, message, envoy visit)."""
+
+    __tablename__ = "contact_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = _time(index=True)
+    time_known: bool = True  # False when only the date was reported; the analysis states its convention
+    parties: str  # as typed, comma separated: "Trump, Putin"
+    parties_key: str = Field(index=True)  # sorted, lower-case: finds the same contact reported twice
+    kind: str
+    confidence: str
+    source: str | None = None
+    duration_seconds: int | None = None
+    notes: str | None = None
+    duplicate_of_id: int | None = Field(default=None, foreign_key="contact_report.id")
+    reported_by: str  # platform:user
+    reporter_name: str | None = None
+    channel: str  # platform:channel it was reported from
+    created_at: datetime = _time()
+    request_key: str | None = Field(default=None, unique=True)
+    source_key: str | None = Field(default=None, unique=True)
+    retracted_at: datetime | None = _time(nullable=True)
+    retracted_by: str | None = None
+    retract_reason: str | None = None
+
+    @property
+    def party_list(self) -> list[str]:
+        return [party.strip() for party in self.parties.split(",") if party.strip()]
+
+
+class StrikeReport(SQLModel, table=True):
+    """A reported strike wave: counts of drones and missiles, per-model counts, place and casualties."""
+
+    __tablename__ = "strike_report"
+    __table_args__ = (Index("ix_strike_report_live_started", "retracted_at", "started_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = _time(index=True)
+    ended_at: datetime | None = _time(nullable=True)
+    time_known: bool = True
+    drones: int = 0
+    missiles: int = 0
+    weapons: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    region: str | None = None
+    killed: int | None = None
+    injured: int | None = None
+    source: str | None = None
+    notes: str | None = None
+    reported_by: str
+    reporter_name: str | None = None
+    channel: str
+    created_at: datetime = _time()
+    request_key: str | None = Field(default=None, unique=True)
+    source_key: str | None = Field(default=None, unique=True)
+    retracted_at: datetime | None = _time(nullable=True)
+    retracted_by: str | None = None
+    retract_reason: str | None = None
+
+
+class ChannelSubscription(SQLModel, table=True):
+    """A channel that receives readiness posts, with its zone and reminder ladder."""
+
+    __tablename__ = "channel_subscription"
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(unique=True)  # platform:channel
+    platform: str
+    channel_id: str
+    tz: str = "UTC"
+    offsets: str = "0h,24h,48h,72h"
+    escalate_after_seconds: int | None = 3600
+    escalate_mentions: str | None = None  # platform user ids, comma separated
+    active: bool = True  # False after unsubscribe, or when the platform says the channel is gone
+    inactive_reason: str | None = None
+    subscribed_by: str
+    created_at: datetime = _time()
+    updated_at: datetime = _time()
+
+
+class UserRole(SQLModel, table=True):
+    """Who may write. Admins named in CALLWATCH_ADMINS need no row."""
+
+    __tablename__ = "user_role"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user: str = Field(unique=True)  # platform:user
+    role: str
+    display_name: str | None = None
+    granted_by: str
+    granted_at: datetime = _time()
+
+
+class AuditEntry(SQLModel, table=True):
+    """Every write: who, what, when, from which platform and channel."""
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _time(index=True)
+    actor: str  # platform:user, or "system" / "import"
+    channel: str | None = None
+    action: str  # e.g. contact.log, contact.retract, strike.log, role.grant
+    entity: str | None = None
+    entity_id: int | None = None
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class PlatformCursor(SQLModel, table=True):
+    """A named position in a platform's stream, e.g. Telegram's last processed `update_id`."""
+
+    __tablename__ = "platform_cursor"
+    __table_args__ = (UniqueConstraint("name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    value: str
+    updated_at: datetime = _time()
