@@ -38,6 +38,7 @@ class Router:
         self.commands: dict[str, Command] = {command.name: command for command in commands}
         self.default_roles = default_roles
         ctx.commands = self.commands
+        ctx.role_of = self.role_of
 
     def role_of(self, request: ChatRequest) -> Role:
         if request.caller in self.ctx.settings.admin_ids:

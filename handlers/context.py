@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from sqlmodel import Session
 
+from bot.request import ChatRequest, Role
 from bot.settings import Settings
 from handlers.zones import UnknownZoneError, resolve_zone
 from storage import subscriptions
@@ -44,6 +45,7 @@ class HandlerContext:
     clock: Callable[[], datetime] = system_clock
     contact_hooks: list[ContactHook] = field(default_factory=list)
     commands: Mapping[str, Command] = field(default_factory=dict)
+    role_of: Callable[[ChatRequest], Role] = lambda _request: Role.NONE  # set by the router
 
     def now(self) -> datetime:
         return self.clock().astimezone(UTC)

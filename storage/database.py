@@ -41,9 +41,8 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A write transaction, committed on leaving the block, rolled back on an exception."""
-        with Session(self._writer, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
 
     @contextmanager
     def reader(self) -> Iterator[Session]:

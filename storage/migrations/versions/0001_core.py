@@ -1,7 +1,7 @@
 """Core schema: contact and strike reports, subscriptions, roles, audit log, platform cursors.
 
 Revision ID: 0001_core
-Revises: 
+Revises: (none)
 Create Date: 2026-11-25 08:02:21.261057
 """
 

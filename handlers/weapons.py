@@ -1,0 +1,43 @@
+"""The `weapons=` argument ("Shahed-136:400,Iskander-M:6") and drone/missile totals derived from it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from handlers.arguments import count
+
+Classifier = Callable[[str], str]  # model name → "drone" | "missile"
+
+_DRONE_WORDS = ("shahed", "geran", "gerbera", "uav", "drone", "lancet", "orlan", "supercam", "zala")
+
+
+def keyword_class(model: str) -> str:
+    """Fallback rule: names of one-way attack and reconnaissance drones mean drone; anything else missile."""
+    lowered = model.casefold()
+    return "drone" if any(word in lowered for word in _DRONE_WORDS) else "missile"
+
+
+def parse_weapons(raw: str) -> dict[str, int]:
+    weapons: dict[str, int] = {}
+    for part in filter(None, (piece.strip() for piece in raw.split(","))):
+        model, separator, amount = part.rpartition(":")
+        model = " ".join(model.split())
+        if not separator or not model:
+            raise ValueError(f"{part!r} should be MODEL:COUNT, like Shahed-136:400")
+        if len(model) > 60:
+            raise ValueError(f"model name {model[:20]!r}… is longer than 60 characters")
+        if model in weapons:
+            raise ValueError(f"{model} is listed twice")
+        try:
+            weapons[model] = count(amount)
+        except ValueError as error:
+            raise ValueError(f"{model}: {error}") from None
+    if not weapons:
+        raise ValueError("list weapons as MODEL:COUNT pairs, like Shahed-136:400,Iskander-M:6")
+    return weapons
+
+
+def totals(weapons: dict[str, int], classify: Classifier = keyword_class) -> tuple[int, int]:
+    """(drones, missiles) in a weapons mapping."""
+    drones = sum(amount for model, amount in weapons.items() if classify(model) == "drone")
+    return drones, sum(weapons.values()) - drones
