@@ -14,8 +14,11 @@ from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.wiring import Core, build_core
 
-app = typer.Typer(help="callwatch: log leader contacts and strikes, alert channels, measure what follows.",
-                  no_args_is_help=True, pretty_exceptions_show_locals=False)
+app = typer.Typer(
+    help="callwatch: log leader contacts and strikes, alert channels, measure what follows.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
 serve_app = typer.Typer(help="Run one chat adapter.", no_args_is_help=True)
 import_app = typer.Typer(help="Bulk import from CSV (idempotent: a re-import adds nothing).", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -49,8 +52,7 @@ def run(verbose: Verbose = False) -> None:
     if not (core.settings.has_slack or core.settings.has_telegram):
         from bot.console import run_console
 
-        typer.echo("No Slack or Telegram token set: starting the console chat (type /help, Ctrl-D to leave).",
-                   err=True)
+        typer.echo("No Slack or Telegram token set: starting the console chat (type /help, Ctrl-D to leave).", err=True)
         raise typer.Exit(run_console(core, sys.stdin, sys.stdout))
     from bot.supervisor import run_everything
 

@@ -35,10 +35,13 @@ def always(role: Role) -> RoleRule:
     return lambda _text: role
 
 
+VIEWERS = always(Role.VIEWER)
+
+
 @dataclass(frozen=True)
 class Command:
     name: str
     summary: str  # one line for /help
     usage: str  # full usage for `/help name`, also shown on a usage error
     handler: Handler
-    role_for: RoleRule = always(Role.VIEWER)
+    role_for: RoleRule = VIEWERS

@@ -58,6 +58,9 @@ class Reply:
     form: Form | None = None
     footer: str | None = None
     errors: dict[str, str] = field(default_factory=dict)  # argument name → message, for form fields
+    # Platform user ids to notify (alert escalations). Not text: each adapter renders a real mention
+    # (Slack `<@U123>`, Telegram `tg://user?id=…`) so user text can never produce one.
+    mentions: tuple[str, ...] = ()
 
     @classmethod
     def error(cls, message: str, *, field_errors: dict[str, str] | None = None) -> Reply:
@@ -72,6 +75,8 @@ class Reply:
             parts.append(render_table(self.table))
         if self.image:
             parts.append(f"[image {self.image.filename}: {self.image.title}]")
+        if self.mentions:
+            parts.append("Attention: " + ", ".join(f"@{user}" for user in self.mentions))
         if self.buttons:
             parts.append("  ".join(f"[{button.label}]" for button in self.buttons))
         if self.footer:

@@ -94,9 +94,10 @@ class Router:
                 f"/role grant user={request.caller} role=reporter"
             )
         if not role.allows(needed):
+            words = request.text.split(maxsplit=1)
+            action = f"/{name} {words[0]}" if words and "=" not in words[0] else f"/{name}"
             return Reply.error(
-                f"/{name} {request.text.split(maxsplit=1)[0] if request.text.strip() else ''}".rstrip()
-                + f" needs the {needed} role; you are a {role}. Ask an admin: /role grant user={request.caller} "
-                f"role={needed}"
+                f"{action} needs the {needed} role; you are a {role}. Ask an admin to run "
+                f"/role grant user={request.caller} role={needed}"
             )
         return command.handler(request, self.ctx)

@@ -70,7 +70,7 @@ def tokenize(text: str) -> list[Token]:
         else:
             current.append(char)
     if closing is not None:
-        raise ArgumentError("a quote is not closed: put a \" at the end of the quoted value")
+        raise ArgumentError('a quote is not closed: put a " at the end of the quoted value')
     if current or quoted:
         tokens.append(_token("".join(current), quoted))
     return tokens

@@ -33,7 +33,13 @@ Example: /contact at="2025-07-03 14:00 UTC" parties=Trump,Putin kind=call source
 
 def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
     return report_actions.handle_report_command(
-        request, ctx, model=ContactReport, fmt=_format, usage=USAGE, form=Form.CONTACT, log=_log,
+        request,
+        ctx,
+        model=ContactReport,
+        fmt=_format,
+        usage=USAGE,
+        form=Form.CONTACT,
+        log=_log,
         on_retract=lambda session, contact: _run_hooks("retracted", session, contact, ctx),
     )
 
@@ -82,8 +88,13 @@ def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
             title, body = _format(stored, zone)
             return Reply(title=f"Already logged as contact #{stored.id}", text=body)
         audit.record(
-            session, actor=request.caller, channel=request.channel, action="contact.log", at=now,
-            entity="contact", entity_id=stored.id,
+            session,
+            actor=request.caller,
+            channel=request.channel,
+            action="contact.log",
+            at=now,
+            entity="contact",
+            entity_id=stored.id,
             details={"parties": stored.parties, "kind": stored.kind, "occurred_at": stored.occurred_at.isoformat()},
         )
         extra = _run_hooks("logged", session, stored, ctx)

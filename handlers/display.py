@@ -39,8 +39,11 @@ def strike_details(strike: StrikeReport, zone: tzinfo) -> str:
     lines = [f"When: {when}"]
     if strike.weapons:
         lines.append("Weapons: " + ", ".join(f"{model} ×{count}" for model, count in strike.weapons.items()))
-    casualties = [f"{value} {label}" for value, label in ((strike.killed, "killed"), (strike.injured, "injured"))
-                  if value is not None]
+    casualties = [
+        f"{value} {label}"
+        for value, label in ((strike.killed, "killed"), (strike.injured, "injured"))
+        if value is not None
+    ]
     if casualties:
         lines.append("Casualties: " + ", ".join(casualties))
     lines.append(f"Source: {strike.source or 'not given'}")
@@ -54,7 +57,6 @@ def _provenance(report: ContactReport | StrikeReport, zone: tzinfo) -> str:
     line = f"Logged by {report.reporter_name or report.reported_by} at {show_time(report.created_at, zone)}"
     if report.retracted_at:
         line += (
-            f"\nRETRACTED at {show_time(report.retracted_at, zone)} by {report.retracted_by}: "
-            f"{report.retract_reason}"
+            f"\nRETRACTED at {show_time(report.retracted_at, zone)} by {report.retracted_by}: {report.retract_reason}"
         )
     return line

@@ -17,7 +17,7 @@ def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
             return Reply.error(f"There is no /{wanted}. Commands: {known}")
         return Reply(title=f"/{command.name} — {command.summary}", text=command.usage)
     lines = [f"/{command.name} — {command.summary}" for command in ctx.commands.values()]
-    lines.append("\nArguments are key=value; quote values with spaces (region=\"Kyiv oblast\"); other words are notes.")
+    lines.append('\nArguments are key=value; quote values with spaces (region="Kyiv oblast"); other words are notes.')
     lines.append("Type /help COMMAND for its usage.")
     return Reply(title="callwatch commands", text="\n".join(lines))
 

@@ -81,7 +81,7 @@ def retract(
     )
     reason = parsed.get("reason")
     if not reason:
-        raise arguments.ArgumentError(f"say why: /{noun} retract {report_id} reason=\"…\"", field="reason")
+        raise arguments.ArgumentError(f'say why: /{noun} retract {report_id} reason="…"', field="reason")
     zone = ctx.channel_zone(request.channel)
     with ctx.db.transaction() as session:
         report = reports.get(session, model, report_id)
@@ -94,14 +94,21 @@ def retract(
         now = ctx.now()
         reports.retract(session, report, by=request.caller, reason=reason, at=now)
         audit.record(
-            session, actor=request.caller, channel=request.channel, action=f"{noun}.retract", at=now,
-            entity=noun, entity_id=report_id, details={"reason": reason},
+            session,
+            actor=request.caller,
+            channel=request.channel,
+            action=f"{noun}.retract",
+            at=now,
+            entity=noun,
+            entity_id=report_id,
+            details={"reason": reason},
         )
         extra = on_retract(session, report) if on_retract else []
-    title, body = fmt(report, zone)
+    _title, body = fmt(report, zone)
     lines = [body, *extra]
-    return Reply(title=f"{noun.capitalize()} #{report_id} retracted", text="\n".join(lines),
-                 visibility=Visibility.CHANNEL)
+    return Reply(
+        title=f"{noun.capitalize()} #{report_id} retracted", text="\n".join(lines), visibility=Visibility.CHANNEL
+    )
 
 
 def _noun(model: type[Report]) -> str:

@@ -58,8 +58,10 @@ def normalise_user(raw: str, platform: Platform) -> str:
 
 
 def _grant(request: ChatRequest, ctx: HandlerContext, text: str) -> Reply:
-    spec = {"user": lambda raw: normalise_user(raw, request.platform),
-            "role": arguments.choice("admin", "reporter", "viewer", "none")}
+    spec = {
+        "user": lambda raw: normalise_user(raw, request.platform),
+        "role": arguments.choice("admin", "reporter", "viewer", "none"),
+    }
     parsed = arguments.parse(text, spec, command="role", notes=False)
     if "user" not in parsed.values or "role" not in parsed.values:
         raise arguments.ArgumentError("both user= and role= are required")
@@ -69,8 +71,15 @@ def _grant(request: ChatRequest, ctx: HandlerContext, text: str) -> Reply:
     now = ctx.now()
     with ctx.db.transaction() as session:
         _row, previous = roles.grant(session, user=user, role=role, granted_by=request.caller, at=now)
-        audit.record(session, actor=request.caller, channel=request.channel, action="role.grant", at=now,
-                     entity="user_role", details={"user": user, "role": role, "previous": previous})
+        audit.record(
+            session,
+            actor=request.caller,
+            channel=request.channel,
+            action="role.grant",
+            at=now,
+            entity="user_role",
+            details={"user": user, "role": role, "previous": previous},
+        )
     note = " (also an admin through CALLWATCH_ADMINS)" if user in ctx.settings.admin_ids else ""
     was = f", was {previous}" if previous and previous != role else ""
     return Reply(title="Role granted", text=f"{user} is now {role}{was}.{note}")
@@ -81,12 +90,20 @@ def _list(request: ChatRequest, ctx: HandlerContext) -> Reply:
     with ctx.db.reader() as session:
         rows = roles.listing(session)
     table_rows = [(admin, "admin", "CALLWATCH_ADMINS", "") for admin in sorted(ctx.settings.admin_ids)]
-    table_rows += [(row.user, row.role, row.granted_by, show_time(row.granted_at, zone))
-                   for row in rows if row.role != Role.NONE]
-    return Reply(title=f"Roles · {len(table_rows)} users",
-                 text="Users without a grant: Slack members may read; Telegram users are refused.",
-                 table=Table(("user", "role", "granted by", "when"), tuple(table_rows)))
+    table_rows += [
+        (row.user, row.role, row.granted_by, show_time(row.granted_at, zone)) for row in rows if row.role != Role.NONE
+    ]
+    return Reply(
+        title=f"Roles · {len(table_rows)} users",
+        text="Users without a grant: Slack members may read; Telegram users are refused.",
+        table=Table(("user", "role", "granted by", "when"), tuple(table_rows)),
+    )
 
 
-COMMAND = Command(name="role", summary="grant roles and list who may write (admins only)", usage=USAGE,
-                  handler=handle, role_for=always(Role.ADMIN))
+COMMAND = Command(
+    name="role",
+    summary="grant roles and list who may write (admins only)",
+    usage=USAGE,
+    handler=handle,
+    role_for=always(Role.ADMIN),
+)

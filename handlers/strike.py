@@ -48,8 +48,9 @@ def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
     if "at" not in parsed.values:
         raise arguments.ArgumentError("at= is required: when did the strike start?", field="at")
     if not {"drones", "missiles", "weapons"} & parsed.values.keys():
-        raise arguments.ArgumentError("say what was launched: drones=N, missiles=N or weapons=MODEL:N,…",
-                                      field="drones")
+        raise arguments.ArgumentError(
+            "say what was launched: drones=N, missiles=N or weapons=MODEL:N,…", field="drones"
+        )
     weapons: dict[str, int] = parsed.get("weapons", {})
     derived_drones, derived_missiles = totals(weapons)
     strike = StrikeReport(
@@ -73,10 +74,18 @@ def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
         stored, inserted = reports.insert_once(session, strike)
         if inserted:
             audit.record(
-                session, actor=request.caller, channel=request.channel, action="strike.log", at=now,
-                entity="strike", entity_id=stored.id,
-                details={"drones": stored.drones, "missiles": stored.missiles,
-                         "started_at": stored.started_at.isoformat()},
+                session,
+                actor=request.caller,
+                channel=request.channel,
+                action="strike.log",
+                at=now,
+                entity="strike",
+                entity_id=stored.id,
+                details={
+                    "drones": stored.drones,
+                    "missiles": stored.missiles,
+                    "started_at": stored.started_at.isoformat(),
+                },
             )
     title, body = _format(stored, zone)
     if not inserted:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from bot.command import Command
 from bot.reply import Reply
@@ -31,14 +31,13 @@ def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
     text = request.text.strip()
     chart = text.split(maxsplit=1)[0].lower() == "chart" if text else False
     if chart:
-        text = text[len("chart"):]
+        text = text[len("chart") :]
     spec: dict[str, arguments.Converter] = {
         "from": lambda raw: parse_time(raw, now=now, zone=zone, allow_future=True),
         "to": lambda raw: parse_time(raw, now=now, zone=zone, allow_future=True),
     }
     if not chart:
-        spec |= {"kind": arguments.choice("contact", "strike"), "party": arguments.text_value(60),
-                 "page": _page_number}
+        spec |= {"kind": arguments.choice("contact", "strike"), "party": arguments.text_value(60), "page": _page_number}
     try:
         parsed = arguments.parse(text, spec, command="timeline", notes=False, joinable=frozenset({"from", "to"}))
     except arguments.ArgumentError as error:
@@ -51,8 +50,13 @@ def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
         return Reply.error("from= must be before to=")
     if chart:
         return _chart(ctx, start, end, zone)
-    return _page(ctx, zone, timeline.TimelineFilter(start, end, parsed.get("kind"), parsed.get("party")),
-                 parsed.get("page", 1), request.text)
+    return _page(
+        ctx,
+        zone,
+        timeline.TimelineFilter(start, end, parsed.get("kind"), parsed.get("party")),
+        parsed.get("page", 1),
+        request.text,
+    )
 
 
 def _page_number(raw: str) -> int:
@@ -82,7 +86,7 @@ def _page(ctx: HandlerContext, zone: tzinfo, filters: timeline.TimelineFilter, n
     if number < pages:
         base = " ".join(token for token in text.split() if not token.lower().startswith("page="))
         footer = f"More: /timeline {base} page={number + 1}".replace("  ", " ")
-    title = f"Timeline · page {number} of {pages} · {result.total} entries, newest first"
+    title = f"Timeline · page {number} of {pages} · {result.total} {'entry' if result.total == 1 else 'entries'}, newest first"
     return Reply(title=title, text="\n\n".join(lines), footer=footer)
 
 
@@ -106,12 +110,13 @@ def _strike_line(strike: StrikeReport, zone: tzinfo) -> str:
     return f"STRIKE #{strike.id} · {show_time(strike.started_at, zone)} · {strike_counts(strike)}{region}"
 
 
-def _chart(ctx: HandlerContext, start, end, zone: tzinfo) -> Reply:  # noqa: ANN001
+def _chart(ctx: HandlerContext, start: datetime | None, end: datetime | None, zone: tzinfo) -> Reply:
     from handlers.charts import render_timeline_chart
 
     image = render_timeline_chart(ctx, start, end, zone)
     return Reply(title=image.title, text="Daily drones and missiles; contacts marked, windows shaded.", image=image)
 
 
-COMMAND = Command(name="timeline", summary="the stored timeline, newest first, or a chart of it", usage=USAGE,
-                  handler=handle)
+COMMAND = Command(
+    name="timeline", summary="the stored timeline, newest first, or a chart of it", usage=USAGE, handler=handle
+)

@@ -70,8 +70,8 @@ def _parse(raw: str, *, now: datetime, zone: tzinfo) -> ParsedTime:
         if len(words) == 2:
             return _at(day, _parse_clock(words[1], raw), zone, time_known=True)
     raise TimeParseError(
-        f"can't read the time {raw!r}: write it like 2025-07-03T14:00Z, \"2025-07-03 14:00 Kyiv\", "
-        "\"today 09:30\", yesterday, now or 2h ago"
+        f'can\'t read the time {raw!r}: write it like 2025-07-03T14:00Z, "2025-07-03 14:00 Kyiv", '
+        '"today 09:30", yesterday, now or 2h ago'
     )
 
 

@@ -22,7 +22,12 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
     entry = AuditEntry(
-        at=at, actor=actor, channel=channel, action=action, entity=entity, entity_id=entity_id,
+        at=at,
+        actor=actor,
+        channel=channel,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
         details=details or {},
     )
     session.add(entry)

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import func, literal, union_all
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from storage.models import ContactReport, StrikeReport
 
@@ -36,7 +37,7 @@ class TimelinePage:
     total: int
 
 
-def _contacts(filters: TimelineFilter):  # noqa: ANN202 - SQLAlchemy select
+def _contacts(filters: TimelineFilter) -> Select:
     query = select(
         literal("contact").label("kind"), col(ContactReport.id).label("id"), col(ContactReport.occurred_at).label("at")
     ).where(col(ContactReport.retracted_at).is_(None))
@@ -49,7 +50,7 @@ def _contacts(filters: TimelineFilter):  # noqa: ANN202 - SQLAlchemy select
     return query
 
 
-def _strikes(filters: TimelineFilter):  # noqa: ANN202 - SQLAlchemy select
+def _strikes(filters: TimelineFilter) -> Select:
     query = select(
         literal("strike").label("kind"), col(StrikeReport.id).label("id"), col(StrikeReport.started_at).label("at")
     ).where(col(StrikeReport.retracted_at).is_(None))

@@ -21,9 +21,7 @@ from bot.request import ChatRequest, Platform
 from bot.settings import Settings
 from bot.wiring import Core, build_core
 
-POSTGRES_URL = os.environ.get(
-    "CALLWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
+POSTGRES_URL = os.environ.get("CALLWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 class FrozenClock:

@@ -1,0 +1,135 @@
+"""Arbitrary input never crashes a handler, and input a handler refuses changes nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.request import ChatRequest, Platform
+from bot.settings import Settings
+from bot.wiring import Core, build_core
+from handlers.arguments import ArgumentError, count, parse, text_value
+from handlers.times import parse_time
+from tests.conftest import FrozenClock
+from tests.helpers import row_counts
+
+KEYS = [
+    "at",
+    "parties",
+    "kind",
+    "source",
+    "confidence",
+    "duration",
+    "drones",
+    "missiles",
+    "weapons",
+    "region",
+    "killed",
+    "injured",
+    "from",
+    "to",
+    "page",
+    "party",
+    "user",
+    "role",
+    "reason",
+    "window",
+    "metric",
+    "tz",
+    "offsets",
+    "nonsense",
+]
+WORDS = [
+    "show",
+    "retract",
+    "grant",
+    "list",
+    "chart",
+    "subscribe",
+    "unsubscribe",
+    "status",
+    "pending",
+    "ack",
+    "snooze",
+    "1",
+    "#2",
+    "now",
+    "2h",
+    "yesterday",
+    "today",
+    "Kyiv",
+    "14:00",
+    "2025-07-03",
+    "<!channel>",
+    '"',
+]
+VALUES = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "now",
+            "2025-07-03T14:00Z",
+            "2025-07-03 14:00 Kyiv",
+            "-1",
+            "0",
+            "10",
+            "Trump,Putin",
+            "call",
+            "Shahed-136:400,Iskander-M:6",
+            "99999999999",
+            "",
+            '"a b"',
+            "admin",
+            "3",
+            "0h,24h",
+        ]
+    ),
+)
+TOKEN = st.one_of(
+    st.builds(lambda key, value: f"{key}={value}", st.sampled_from(KEYS), VALUES),
+    st.sampled_from(WORDS),
+    st.text(max_size=12),
+)
+COMMAND_TEXT = st.one_of(st.text(max_size=200), st.lists(TOKEN, max_size=8).map(" ".join))
+
+
+@pytest.fixture(scope="module")
+def shared_core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Core]:
+    clock = FrozenClock(datetime(2025, 7, 5, 12, tzinfo=UTC))
+    url = f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.db'}"
+    core = build_core(Settings(database_url=url, admins="slack:UADMIN"), clock=clock)
+    yield core
+    core.close()
+
+
+@given(text=st.text(max_size=300))
+def test_the_parser_only_ever_raises_argument_errors(text: str) -> None:
+    now = datetime(2025, 7, 5, 12, tzinfo=UTC)
+    spec = {"at": lambda raw: parse_time(raw, now=now, zone=UTC), "drones": count, "region": text_value(50)}
+    try:
+        parse(text, spec, command="strike", joinable=frozenset({"at"}))
+    except ArgumentError as error:
+        assert str(error)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    command=st.sampled_from(["contact", "strike", "timeline", "role", "help", "alerts", "analysis"]),
+    text=COMMAND_TEXT,
+    user=st.sampled_from(["UADMIN", "UVIEW"]),
+)
+def test_no_input_crashes_a_handler_and_refusals_write_nothing(
+    shared_core: Core, command: str, text: str, user: str
+) -> None:
+    before = row_counts(shared_core)
+    reply = shared_core.router.handle(
+        ChatRequest(platform=Platform.SLACK, user_id=user, channel_id="CPROP", command=command, text=text)
+    )
+    assert "Something went wrong on our side" not in reply.text, (command, text, reply.text)
+    assert reply.text or reply.title
+    if not reply.ok:
+        assert row_counts(shared_core) == before, (command, text)
