@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -167,6 +166,22 @@ def db_upgrade(verbose: Verbose = False) -> None:
     typer.echo(f"schema {'already current' if before == after else 'upgraded'}: {', '.join(sorted(after))}")
 
 
-def main() -> None:  # pragma: no cover - console-script shim
-    logging.captureWarnings(True)
+@db_app.command("check")
+def db_check() -> None:
+    """Exit 0 when the database answers and its schema is current (health checks, deploy scripts)."""
+    from storage.database import Database
+
+    try:
+        database = Database(Settings().database_url)
+        current = database.is_current()
+    except Exception as error:
+        typer.echo(f"database unreachable: {type(error).__name__}", err=True)
+        raise typer.Exit(1) from None
+    if not current:
+        typer.echo("schema behind: run `callwatch db upgrade`", err=True)
+        raise typer.Exit(1)
+    typer.echo("database ok, schema current")
+
+
+if __name__ == "__main__":
     app()

@@ -7,7 +7,6 @@ reply printed after it. The console user is admin of a local SQLite database.
 from __future__ import annotations
 
 import getpass
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -33,7 +32,6 @@ def to_request(line: str, user: str, *, now: datetime | None = None) -> ChatRequ
         channel_id=CHANNEL,
         command=command.lstrip("/").lower(),
         text=rest.strip(),
-        idempotency_key=f"console:{uuid.uuid4().hex}",
         received_at=now or datetime.now(UTC),
     )
 

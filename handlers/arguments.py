@@ -15,6 +15,7 @@ QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“"}
 _KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)=(.*)$", re.DOTALL)
 MAX_TEXT = 2000
 MAX_INPUT = 8000
+_QUOTED_WORD = "\x00"  # marks a token that began with a quote; control characters never survive tokenizing
 
 
 class ArgumentError(ValueError):
@@ -41,7 +42,9 @@ class Parsed:
 
     @property
     def notes(self) -> str | None:
-        return " ".join(self.words) or None
+        """A `notes=` value (forms send one) followed by the free words."""
+        given = self.values.get("notes")
+        return " ".join(([given] if given else []) + self.words) or None
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
@@ -62,6 +65,8 @@ def tokenize(text: str) -> list[Token]:
             else:
                 current.append(char)
         elif char in QUOTES:
+            if not current and not quoted:
+                current.append(_QUOTED_WORD)  # a token that opens with a quote is text, even if it holds '='
             closing, quoted = QUOTES[char], True
         elif char.isspace():
             if current or quoted:
@@ -77,6 +82,8 @@ def tokenize(text: str) -> list[Token]:
 
 
 def _token(raw: str, quoted: bool) -> Token:
+    if raw.startswith(_QUOTED_WORD):
+        return Token(text=raw[1:])
     match = _KEY.match(raw)
     if match:
         return Token(text=match.group(2), key=match.group(1).lower())
@@ -104,6 +111,8 @@ def parse(
         token = tokens[index]
         index += 1
         if token.key is None:
+            if not token.text:
+                continue
             if not notes:
                 raise ArgumentError(f"/{command} does not take free text ({token.text!r}); see /help {command}")
             parsed.words.append(token.text)

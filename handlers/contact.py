@@ -22,7 +22,7 @@ SAME_CONTACT_WITHIN = timedelta(hours=2)
 
 USAGE = """\
 /contact at=TIME parties=A,B [kind=call|meeting|message|envoy] [source=…] \
-[confidence=confirmed|reported|unverified] [duration=45m] [notes…]
+[confidence=confirmed|reported|unverified] [duration=45m] [notes…|notes="…"]
 /contact show ID
 /contact retract ID reason="…"
 /contact with no arguments opens a form.
@@ -52,6 +52,7 @@ def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
         "parties": parse_parties,
         "kind": arguments.choice(*KINDS),
         "source": arguments.text_value(200),
+        "notes": arguments.text_value(arguments.MAX_TEXT),
         "confidence": arguments.choice(*CONFIDENCES),
         "duration": parse_duration,
     }

@@ -5,6 +5,7 @@ The clock is injected so tests move time instead of waiting for it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
@@ -34,6 +35,9 @@ class ContactHook(Protocol):
     def retracted(self, session: Session, contact: ContactReport, ctx: HandlerContext) -> list[str]: ...
 
 
+ZONE_CACHE_SECONDS = 30.0
+
+
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
@@ -50,11 +54,27 @@ class HandlerContext:
     def now(self) -> datetime:
         return self.clock().astimezone(UTC)
 
+    _zones: dict[str, tuple[float, tzinfo]] = field(default_factory=dict, repr=False)
+
     def channel_zone(self, channel: str) -> tzinfo:
-        """The zone times are read and shown in: the channel's subscription zone, else CALLWATCH_TZ."""
+        """The zone times are read and shown in: the channel's subscription zone, else CALLWATCH_TZ.
+
+        Every command needs it, so it is cached for `ZONE_CACHE_SECONDS`; `forget_zone` drops an entry when
+        this process changes a subscription, and other replicas see the change within that time.
+        """
+        cached = self._zones.get(channel)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
         with self.db.reader() as session:
             subscription = subscriptions.find(session, channel)
         try:
-            return resolve_zone(subscription.tz if subscription else self.settings.tz)
+            zone = resolve_zone(subscription.tz if subscription else self.settings.tz)
         except UnknownZoneError:
-            return resolve_zone(self.settings.tz)
+            zone = resolve_zone(self.settings.tz)
+        if len(self._zones) > 10_000:
+            self._zones.clear()
+        self._zones[channel] = (time.monotonic() + ZONE_CACHE_SECONDS, zone)
+        return zone
+
+    def forget_zone(self, channel: str) -> None:
+        self._zones.pop(channel, None)

@@ -17,7 +17,7 @@ from storage.models import StrikeReport
 
 USAGE = """\
 /strike at=TIME [drones=N] [missiles=N] [weapons="Shahed-136:400,Iskander-M:6"] [region=…] [killed=N] \
-[injured=N] [source=…] [notes…]
+[injured=N] [source=…] [notes…|notes="…"]
 /strike show ID
 /strike retract ID reason="…"
 /strike with no arguments opens a form.
@@ -43,6 +43,7 @@ def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
         "killed": arguments.count,
         "injured": arguments.count,
         "source": arguments.text_value(200),
+        "notes": arguments.text_value(arguments.MAX_TEXT),
     }
     parsed = arguments.parse(request.text, spec, command="strike", joinable=frozenset({"at"}))
     if "at" not in parsed.values:

@@ -32,17 +32,18 @@ def insert_once(session: Session, report: Report) -> tuple[Report, bool]:
     fails inside a savepoint and it returns the winner's row.
     """
     model = type(report)
-    if report.request_key:
-        existing = by_request_key(session, model, report.request_key)
-        if existing is not None:
-            return existing, False
+    if not report.request_key:
+        session.add(report)  # nothing to race on: no savepoint needed
+        session.flush()
+        return report, True
+    existing = by_request_key(session, model, report.request_key)
+    if existing is not None:
+        return existing, False
     try:
         with session.begin_nested():
             session.add(report)
             session.flush()
     except IntegrityError:
-        if not report.request_key:
-            raise
         existing = by_request_key(session, model, report.request_key)
         if existing is None:
             raise

@@ -1,7 +1,7 @@
 """The timeline query: contacts and strikes merged newest first, paged, and the strikes inside a window.
 
-Paging runs in the database (UNION ALL ordered by time, LIMIT/OFFSET on the indexed time columns), so a page
-costs the same over a million strikes as over ten.
+Each kind is read newest first along its time index and cut at the page's end before the two are merged, so
+a page near the top costs the same over a million strikes as over ten; the total is two index counts.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, literal, union_all
+from sqlalchemy import func, literal, text
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -46,7 +46,7 @@ def _contacts(filters: TimelineFilter) -> Select:
     if filters.end:
         query = query.where(ContactReport.occurred_at < filters.end)
     if filters.party:
-        query = query.where(col(ContactReport.parties_key).contains(filters.party.casefold()))
+        query = query.where(col(ContactReport.parties_key).contains(filters.party.casefold(), autoescape=True))
     return query
 
 
@@ -62,16 +62,22 @@ def _strikes(filters: TimelineFilter) -> Select:
 
 
 def page(session: Session, filters: TimelineFilter, *, limit: int, offset: int) -> TimelinePage:
-    parts = []
+    """One page, newest first. Each half is sorted and cut to `offset + limit` rows by its own time index
+    before the two are merged, so no query ever sorts the whole table."""
+    halves = []
     if filters.kind in (None, "contact"):
-        parts.append(_contacts(filters))
+        halves.append(_contacts(filters))
     if filters.kind in (None, "strike") and not filters.party:
-        parts.append(_strikes(filters))
-    merged = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    total = session.exec(select(func.count()).select_from(merged)).one()
-    rows = session.exec(
-        select(merged.c.kind, merged.c.id).order_by(merged.c.at.desc(), merged.c.id.desc()).limit(limit).offset(offset)
-    ).all()
+        halves.append(_strikes(filters))
+    total = 0
+    candidates: list[tuple[datetime, int, str]] = []
+    for half in halves:
+        part = half.subquery()
+        total += session.exec(select(func.count()).select_from(part)).one()
+        newest = half.order_by(None).order_by(text("at DESC"), text("id DESC")).limit(offset + limit)
+        candidates += [(at, row_id, kind) for kind, row_id, at in session.exec(newest)]
+    candidates.sort(key=lambda row: (row[0], row[1]), reverse=True)
+    rows = [(kind, row_id) for _at, row_id, kind in candidates[offset : offset + limit]]
     contact_ids = [row_id for kind, row_id in rows if kind == "contact"]
     strike_ids = [row_id for kind, row_id in rows if kind == "strike"]
     loaded: dict[tuple[str, int], ContactReport | StrikeReport] = {}
