@@ -35,4 +35,6 @@ def build_core(settings: Settings | None = None, *, clock: Callable[[], datetime
 
 def _contact_hooks() -> list:
     """Hooks run inside the transaction that logs or retracts a contact (the alert planner plugs in here)."""
-    return []
+    from handlers.alert_plan import AlertPlanner
+
+    return [AlertPlanner()]

@@ -47,3 +47,55 @@ def move(session: Session, old_channel: str, new_channel: str, *, at: datetime) 
     session.add(row)
     session.flush()
     return True
+
+
+def subscribe(
+    session: Session,
+    *,
+    channel: str,
+    platform: str,
+    channel_id: str,
+    by: str,
+    at: datetime,
+    tz: str | None = None,
+    offsets: str | None = None,
+    escalate_after_seconds: int | object | None = ...,
+    escalate_mentions: str | object | None = ...,
+    default_tz: str = "UTC",
+    default_offsets: str = "0h,24h,48h,72h",
+) -> tuple[ChannelSubscription, bool]:
+    """Create or re-activate a channel's subscription; only the settings given are changed on an existing one.
+
+    `...` means "not given" for the escalation settings, because None is a meaningful value there (off / nobody).
+    Returns (row, created?).
+    """
+    row = find(session, channel)
+    created = row is None
+    if row is None:
+        row = ChannelSubscription(
+            channel=channel,
+            platform=platform,
+            channel_id=channel_id,
+            tz=tz or default_tz,
+            offsets=offsets or default_offsets,
+            subscribed_by=by,
+            created_at=at,
+            updated_at=at,
+        )
+    else:
+        row.tz = tz or row.tz
+        row.offsets = offsets or row.offsets
+        row.subscribed_by = by if not row.active else row.subscribed_by
+    if escalate_after_seconds is not ...:
+        row.escalate_after_seconds = escalate_after_seconds  # type: ignore[assignment]
+    if escalate_mentions is not ...:
+        row.escalate_mentions = escalate_mentions  # type: ignore[assignment]
+    row.active, row.inactive_reason, row.updated_at = True, None, at
+    session.add(row)
+    session.flush()
+    return row, created
+
+
+def inactive(session: Session) -> list[ChannelSubscription]:
+    query = select(ChannelSubscription).where(ChannelSubscription.active == False)  # noqa: E712
+    return list(session.exec(query.order_by(ChannelSubscription.id)))
