@@ -1,0 +1,221 @@
+"""The slack-bolt `AsyncApp`: one listener per slash command, the modal submit, and our buttons.
+
+Each listener is thin: Slack payload → `ChatRequest` → router → `Reply` → Block Kit. Slack gives us three
+seconds to acknowledge. A listener runs the router against `ack_budget`: a reply ready in time is the ack
+itself (one round trip, no "working…" flash); a slower one is acknowledged at the budget and its reply follows
+through `response_url` (or chat.postMessage for a modal), which is what bolt's lazy listeners do in a
+long-running process — an asyncio task that outlives the ack — without costing fast commands a second post.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import date
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.reply import Reply, Visibility
+from bot.request import ChatRequest, Platform
+from bot.settings import secret
+from bot.slack import blocks, modals
+from bot.slack.client import web_client, webhook_client
+from bot.slack.inflight import InFlight
+from bot.slack.requests import from_button, from_slash_command
+from bot.wiring import Core
+
+log = logging.getLogger("callwatch.slack")
+
+COMMANDS = ("contact", "strike", "timeline", "analysis", "alerts", "role", "help")
+ACK_BUDGET = 2.0  # seconds; Slack's limit is 3 and the ack itself still has to travel back
+
+Body = dict[str, Any]
+
+
+class SlackListeners:
+    """The listener functions, sharing the router, the in-flight table and the ack budget."""
+
+    def __init__(self, core: Core, ack_budget: float) -> None:
+        self.core = core
+        self.ack_budget = ack_budget
+        self.inflight = InFlight()
+
+    async def _handle(self, request: ChatRequest) -> tuple[asyncio.Future[Reply], bool]:
+        """Start (or join) the router run for `request`; say whether it finished within the ack budget."""
+        future = self.inflight.run(request.idempotency_key, lambda: self.core.router.handle_async(request))
+        done, _ = await asyncio.wait({future}, timeout=self.ack_budget)  # never cancels the shared future
+        return future, bool(done)
+
+    async def _today(self, channel_id: str) -> date:
+        ctx = self.core.ctx
+        zone = await asyncio.to_thread(ctx.channel_zone, f"{Platform.SLACK}:{channel_id}")
+        return ctx.now().astimezone(zone).date()
+
+    # --- slash commands ---------------------------------------------------------------------------------
+    async def on_command(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
+        request = from_slash_command(body)
+        future, in_time = await self._handle(request)
+        if not in_time:
+            await ack(response_type="ephemeral", text=f"Working on /{blocks.escape(request.command)}…")
+            reply = await future
+            await respond(body.get("response_url"), reply)
+            await self._upload_image(client, request, reply, body.get("response_url"))
+            return
+        reply = future.result()
+        if reply.form is not None:
+            await ack()
+            await self._open_form(client, body, request, reply)
+            return
+        await ack(**blocks.response(reply))
+        await self._upload_image(client, request, reply, body.get("response_url"))
+
+    async def _open_form(self, client: AsyncWebClient, body: Body, request: ChatRequest, reply: Reply) -> None:
+        assert reply.form is not None
+        view = modals.view(reply.form, request.channel_id, await self._today(request.channel_id))
+        try:
+            await client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
+        except SlackClientError as error:  # the trigger expired (>3 s) or Slack refused: fall back to usage
+            log.warning("views.open failed: %s", error)
+            await respond(body.get("response_url"), reply)
+
+    async def _upload_image(
+        self, client: AsyncWebClient, request: ChatRequest, reply: Reply, response_url: str | None
+    ) -> None:
+        if reply.image is None:
+            return
+        try:
+            await client.files_upload_v2(
+                channel=request.channel_id,
+                file=reply.image.png,
+                filename=reply.image.filename,
+                title=reply.image.title,
+            )
+        except SlackClientError as error:
+            log.warning("chart upload to %s failed: %s", request.channel_id, error)
+            await respond(
+                response_url,
+                Reply.error("I could not post the chart in this channel. Invite me first: /invite @callwatch"),
+            )
+
+    # --- the modal form ---------------------------------------------------------------------------------
+    async def on_view_submission(self, ack: AsyncAck, body: Body, view: Body, client: AsyncWebClient) -> None:
+        form = modals.form_of(view)
+        user = body.get("user") or {}
+        request = ChatRequest(
+            platform=Platform.SLACK,
+            user_id=user.get("id", ""),
+            channel_id=modals.channel_of(view),
+            command=str(form),
+            text=modals.submitted_text(view),
+            user_name=user.get("username") or user.get("name"),
+            # A double-clicked submit carries the same view id and hash; an edited resubmit a new hash.
+            idempotency_key=f"slack:view:{view.get('id', '')}:{view.get('hash', '')}",
+        )
+        future, in_time = await self._handle(request)
+        if not in_time:
+            await ack()  # close the form; the outcome follows in the channel
+            await self._announce(client, request, await future)
+            return
+        reply = future.result()
+        if reply.ok:
+            await ack()
+            await self._announce(client, request, reply)
+        elif reply.errors:
+            today = await self._today(request.channel_id)
+            await ack(response_action="errors", errors=modals.field_errors(form, reply.errors, today))
+        else:  # refused for a reason no field can fix (e.g. the caller's role): say so in the form
+            await ack(response_action="update", view=_message_view(reply))
+
+    async def _announce(self, client: AsyncWebClient, request: ChatRequest, reply: Reply) -> None:
+        """A logged report is announced in the channel; anything else is shown to the submitter only."""
+        message = blocks.message(reply)
+        try:
+            if reply.visibility is Visibility.CHANNEL:
+                await client.chat_postMessage(channel=request.channel_id, **message)
+            else:
+                await client.chat_postEphemeral(channel=request.channel_id, user=request.user_id, **message)
+        except SlackApiError as error:  # not in that channel, or it is gone: tell the submitter directly
+            log.warning("posting to %s failed (%s); sending to the user", request.channel_id, error)
+            await client.chat_postMessage(channel=request.user_id, **message)
+
+    # --- buttons ----------------------------------------------------------------------------------------
+    async def on_button(self, ack: AsyncAck, body: Body, action: Body, client: AsyncWebClient) -> None:
+        """A click (Acknowledge, Snooze) runs its command; a success replaces the buttons with the outcome."""
+        await ack()
+        request = from_button(body, action)
+        if request is None:
+            return
+        reply = await self.inflight.run(request.idempotency_key, lambda: self.core.router.handle_async(request))
+        container = body.get("container") or {}
+        original = body.get("message") or {}
+        response_url = body.get("response_url")
+        if not reply.ok:
+            await respond(response_url, reply, replace_original=False)
+        elif container.get("is_ephemeral") or not container.get("message_ts"):
+            await respond(response_url, reply, replace_original=True, original=original)
+        else:
+            await client.chat_update(
+                channel=request.channel_id,
+                ts=container["message_ts"],
+                text=original.get("text") or blocks.fallback_text(reply),
+                blocks=blocks.acted_on(original.get("blocks") or [], reply),
+            )
+
+
+async def respond(
+    response_url: str | None, reply: Reply, *, replace_original: bool | None = None, original: Body | None = None
+) -> None:
+    """Answer through `response_url` (our client retries on 429, unlike bolt's `respond`)."""
+    if not response_url:
+        log.warning("no response_url to answer with: %s", reply.plain()[:200])
+        return
+    payload: Body = blocks.response(reply)
+    if original is not None:
+        payload["blocks"] = blocks.acted_on(original.get("blocks") or [], reply)
+    if replace_original is not None:
+        payload["replace_original"] = replace_original
+    result = await webhook_client(response_url).send_dict(payload)
+    if result.status_code != 200:
+        log.warning("response_url answered %s: %s", result.status_code, result.body[:200])
+
+
+def _message_view(reply: Reply) -> Body:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "callwatch"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": blocks.blocks(reply),
+    }
+
+
+def build_slack_app(
+    core: Core,
+    *,
+    client: AsyncWebClient | None = None,
+    signing_secret: str | None = None,
+    ack_budget: float = ACK_BUDGET,
+    verify_requests: bool = True,
+) -> AsyncApp:
+    """The bolt app with every listener registered; `verify_requests=False` only for Socket Mode."""
+    settings = core.settings
+    app = AsyncApp(
+        client=client or web_client(settings),
+        signing_secret=signing_secret or secret(settings.slack_signing_secret) or "",
+        request_verification_enabled=verify_requests,
+        name="callwatch",
+    )
+    listeners = SlackListeners(core, ack_budget)
+    for name in COMMANDS:
+        app.command(f"/{name}")(listeners.on_command)
+    app.view_submission(re.compile(f"^{re.escape(modals.CALLBACK_PREFIX)}"))(listeners.on_view_submission)
+    app.action(re.compile(f"^{re.escape(blocks.ACTION_PREFIX)}"))(listeners.on_button)
+
+    @app.error
+    async def on_error(error: Exception, body: Body) -> None:
+        log.error("slack listener failed: %s", error, exc_info=error)
+
+    return app

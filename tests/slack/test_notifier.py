@@ -1,0 +1,66 @@
+"""`SlackNotifier`, as the alert worker uses it, against the stand-in: posts, edits, and Slack's failures."""
+
+from __future__ import annotations
+
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.notifier import ChannelGoneError, RateLimitedError, TransientDeliveryError
+from bot.reply import Button, Reply
+from bot.settings import Settings
+from bot.slack import SlackNotifier
+from bot.slack.client import RATE_LIMIT_RETRIES
+from tests.slack.conftest import TOKEN, free_port
+from tests.slack.standin import StandinSlack
+
+ALERT = Reply(title="Contact <!channel>", text="Trump & Putin", buttons=(Button("Acknowledge", "alerts ack", "3"),))
+
+
+def notifier_for(standin: StandinSlack) -> SlackNotifier:
+    """Built from settings, as the worker builds it: SLACK_API_URL points the client at the stand-in."""
+    return SlackNotifier(Settings(slack_bot_token=TOKEN, slack_api_url=standin.api_url))
+
+
+async def test_post_and_update_render_escaped_block_kit(standin: StandinSlack) -> None:
+    notifier = notifier_for(standin)
+    ts = await notifier.post("C1", ALERT)
+    await notifier.update("C1", ts, Reply(title="Acknowledged", text="by <@U1>"))
+    [posted] = standin.called("chat.postMessage")
+    assert posted["text"] == "Contact &lt;!channel&gt;"
+    assert posted["blocks"][1]["text"]["text"] == "Trump &amp; Putin"
+    assert posted["blocks"][2]["elements"][0]["action_id"] == "cw|alerts ack|0"
+    [updated] = standin.called("chat.update")
+    assert (updated["channel"], updated["ts"]) == ("C1", ts)
+    assert updated["blocks"][1]["text"]["text"] == "by &lt;@U1&gt;"
+
+
+@pytest.mark.parametrize("code", ["channel_not_found", "is_archived", "not_in_channel", "account_inactive"])
+async def test_a_gone_channel_is_reported_as_gone(standin: StandinSlack, code: str) -> None:
+    standin.fail_next("chat.postMessage", status=200, error=code)
+    with pytest.raises(ChannelGoneError, match=code):
+        await notifier_for(standin).post("C1", ALERT)
+
+
+async def test_a_rate_limit_is_waited_out_and_the_post_goes_through(standin: StandinSlack) -> None:
+    standin.fail_next("chat.postMessage", times=2, retry_after=0)
+    ts = await notifier_for(standin).post("C1", ALERT)
+    assert ts and len(standin.called("chat.postMessage")) == 3
+
+
+async def test_a_rate_limit_outlasting_the_retries_is_handed_to_the_worker(standin: StandinSlack) -> None:
+    """More retries than slack_sdk's default of one; after them the worker reschedules (never drops) it."""
+    assert RATE_LIMIT_RETRIES > 1
+    standin.fail_next("chat.postMessage", times=RATE_LIMIT_RETRIES + 1, retry_after=0)
+    with pytest.raises(RateLimitedError) as raised:
+        await notifier_for(standin).post("C1", ALERT)
+    assert raised.value.retry_after == 0
+    assert len(standin.called("chat.postMessage")) == RATE_LIMIT_RETRIES + 1
+
+
+async def test_server_errors_and_an_unreachable_slack_are_transient(standin: StandinSlack) -> None:
+    standin.fail_next("chat.update", status=503, error="service_unavailable")
+    with pytest.raises(TransientDeliveryError):
+        await notifier_for(standin).update("C1", "1.2", ALERT)
+    unreachable = SlackNotifier(AsyncWebClient(token=TOKEN, base_url=f"http://127.0.0.1:{free_port()}/api/"))
+    with pytest.raises(TransientDeliveryError):
+        await unreachable.post("C1", ALERT)
