@@ -1,0 +1,59 @@
+"""The door: only registered Telegram users reach the router, and other bots' commands are not ours.
+
+Telegram is open to anyone who finds the bot, so the check runs first (handler group -1) for every update. An
+unknown user who types a command gets one polite message with their numeric id to pass to an admin; a button
+press gets the same as a pop-up; plain text gets nothing. Nothing is routed or stored for them. Service
+updates (a group migrating, the bot being removed) carry no command and pass, whoever caused them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot.reply import Reply
+from bot.request import Role
+from bot.telegram.delivery import deliver
+from bot.telegram.render import render
+from bot.telegram.requests import is_for_another_bot, probe
+from bot.wiring import Core
+
+
+def refusal(user_id: int) -> str:
+    return (
+        "Sorry, this bot is only for registered callwatch users. "
+        f"Your Telegram id is {user_id}: give it to a callwatch admin, who can add you with "
+        f"/role grant user=telegram:{user_id} role=reporter"
+    )
+
+
+class AccessGate:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    async def check(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stop the update here unless it comes from a registered user (or is a service update)."""
+        if update.edited_message is not None or is_for_another_bot(update.message, context.bot.username):
+            raise ApplicationHandlerStop  # an edit would log a report twice; `/x@otherbot` is not for us
+        if _is_service_update(update):
+            return
+        user = update.effective_user
+        if user is None or update.effective_chat is None:
+            raise ApplicationHandlerStop  # channel posts and the like: nobody to answer
+        role = await asyncio.to_thread(self.core.router.role_of, probe(update, self.core.ctx))
+        if role is not Role.NONE:
+            return
+        if update.callback_query is not None:
+            await update.callback_query.answer(refusal(user.id)[:200], show_alert=True)
+        elif update.message is not None and (update.message.text or "").startswith("/"):
+            await deliver(self.core, context.bot, update.message.chat.id, render(Reply(text=refusal(user.id))))
+        raise ApplicationHandlerStop
+
+
+def _is_service_update(update: Update) -> bool:
+    if update.my_chat_member is not None:
+        return True
+    message = update.message
+    return message is not None and bool(message.migrate_to_chat_id or message.migrate_from_chat_id)

@@ -1,0 +1,126 @@
+"""`TelegramNotifier`: how the alert worker posts to Telegram chats, without running polling.
+
+It renders with the same renderer as command replies and paces itself with the same `AIORateLimiter`. Its
+job differs from a command reply in one way: the worker decides what happens after a failure, so Telegram's
+errors become the neutral ones of bot/notifier.py instead of being handled here.
+
+| Telegram says                          | the worker gets            |
+| -------------------------------------- | -------------------------- |
+| Forbidden, BadRequest "chat not found" | ChannelGoneError           |
+| ChatMigrated(new_chat_id)              | ChannelMovedError(new id)  |
+| RetryAfter past the limiter's retries  | RateLimitedError(seconds)  |
+| NetworkError, TimedOut                 | TransientDeliveryError     |
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import TypeVar
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.ext import AIORateLimiter, ExtBot
+
+from bot.notifier import (
+    ChannelGoneError,
+    ChannelMovedError,
+    DeliveryError,
+    RateLimitedError,
+    TransientDeliveryError,
+)
+from bot.reply import Reply
+from bot.request import Platform
+from bot.settings import Settings, secret
+from bot.telegram.app import file_url
+from bot.telegram.delivery import once, retry_seconds, send_rendered
+from bot.telegram.render import render
+
+T = TypeVar("T")
+GONE_MESSAGES = ("chat not found", "bot was kicked", "bot is not a member", "have no rights to send")
+
+
+class TelegramNotifier:
+    """Give it the settings (it builds its own bot) or a bot already built with the same `base_url`."""
+
+    platform = Platform.TELEGRAM
+
+    def __init__(self, source: Settings | Bot) -> None:
+        self._owns_bot = isinstance(source, Settings)
+        self.bot = notifier_bot(source) if isinstance(source, Settings) else source
+
+    async def close(self) -> None:
+        """Close the connections of a bot this notifier built (a bot handed in belongs to its owner)."""
+        if self._owns_bot:
+            await self.bot.shutdown()
+
+    async def post(self, channel_id: str, message: Reply) -> str:
+        await self._ready()
+        sent = await _translated(lambda: send_rendered(self.bot, int(channel_id), render(message), attempts=once))
+        return str(sent.message_id)
+
+    async def update(self, channel_id: str, message_ref: str, message: Reply) -> None:
+        await self._ready()
+        rendered = render(message)
+        text = "\n\n".join(rendered.messages)[:4096] if len(rendered.messages) > 1 else rendered.messages[0]
+
+        async def edit() -> None:
+            try:
+                await self.bot.edit_message_text(
+                    text,
+                    chat_id=int(channel_id),
+                    message_id=int(message_ref),
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=rendered.keyboard,
+                    disable_web_page_preview=True,
+                )
+            except BadRequest as error:
+                if "not modified" not in error.message.lower():  # the same text twice is not a failure
+                    raise
+
+        await _translated(edit)
+
+    async def _ready(self) -> None:
+        """Open the bot's connections on first use (a no-op afterwards), so the worker needs no setup call."""
+        await _translated(self.bot.initialize)
+
+
+async def _translated(call: Callable[[], Awaitable[T]]) -> T:
+    try:
+        return await call()
+    except RetryAfter as error:
+        raise RateLimitedError(retry_seconds(error)) from error
+    except ChatMigrated as error:
+        raise ChannelMovedError(str(error.new_chat_id)) from error
+    except Forbidden as error:
+        raise ChannelGoneError(error.message) from error
+    except BadRequest as error:
+        if any(phrase in error.message.lower() for phrase in GONE_MESSAGES):
+            raise ChannelGoneError(error.message) from error
+        raise DeliveryError(error.message) from error
+    except NetworkError as error:  # includes TimedOut
+        raise TransientDeliveryError(str(error)) from error
+
+
+def notifier_bot(settings: Settings, *, max_retries: int = 3) -> ExtBot[None]:
+    """A bot for posting only: same token, Bot API URL and rate limiter as the adapter, no updates fetched."""
+    token = secret(settings.telegram_bot_token)
+    if not token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    return ExtBot(
+        token,
+        base_url=settings.telegram_api_url,
+        base_file_url=file_url(settings.telegram_api_url),
+        rate_limiter=AIORateLimiter(max_retries=max_retries),
+    )
+
+
+@asynccontextmanager
+async def telegram_notifier(settings: Settings) -> AsyncIterator[TelegramNotifier]:
+    """`async with telegram_notifier(settings) as notifier:` — initialises the bot and closes its connections."""
+    notifier = TelegramNotifier(settings)
+    try:
+        yield notifier
+    finally:
+        await notifier.close()
