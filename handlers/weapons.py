@@ -5,16 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from handlers.arguments import count
+from handlers.weapon_classes import kind_of
 
 Classifier = Callable[[str], str]  # model name → "drone" | "missile"
-
-_DRONE_WORDS = ("shahed", "geran", "gerbera", "uav", "drone", "lancet", "orlan", "supercam", "zala")
-
-
-def keyword_class(model: str) -> str:
-    """Fallback rule: names of one-way attack and reconnaissance drones mean drone; anything else missile."""
-    lowered = model.casefold()
-    return "drone" if any(word in lowered for word in _DRONE_WORDS) else "missile"
 
 
 def parse_weapons(raw: str) -> dict[str, int]:
@@ -37,7 +30,7 @@ def parse_weapons(raw: str) -> dict[str, int]:
     return weapons
 
 
-def totals(weapons: dict[str, int], classify: Classifier = keyword_class) -> tuple[int, int]:
-    """(drones, missiles) in a weapons mapping."""
+def totals(weapons: dict[str, int], classify: Classifier = kind_of) -> tuple[int, int]:
+    """(drones, missiles) in a weapons mapping, classed by the data set's model table (`weapon_classes`)."""
     drones = sum(amount for model, amount in weapons.items() if classify(model) == "drone")
     return drones, sum(weapons.values()) - drones
