@@ -142,11 +142,11 @@ def analyze(
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    format: Annotated[str, typer.Option("--format", help="csv, json, or png (the chart; needs --output).")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")] = None,
     verbose: Verbose = False,
 ) -> None:
-    """The timeline for scripts, as CSV or JSON."""
+    """The timeline for scripts, as CSV or JSON; or the timeline chart as a PNG file."""
     configure_logging(verbose=verbose, quiet_console=True)
     from bot.reports import export_cli
 

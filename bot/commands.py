@@ -6,12 +6,14 @@ from bot.command import Command
 
 
 def all_commands() -> list[Command]:
-    from handlers import contact, help, role, strike, timeline
+    from handlers import alerts, analysis, contact, help, role, strike, timeline
 
     return [
         contact.COMMAND,
         strike.COMMAND,
         timeline.COMMAND,
+        alerts.COMMAND,
+        analysis.COMMAND,
         role.COMMAND,
         help.COMMAND,
     ]

@@ -86,7 +86,8 @@ def _page(ctx: HandlerContext, zone: tzinfo, filters: timeline.TimelineFilter, n
     if number < pages:
         base = " ".join(token for token in text.split() if not token.lower().startswith("page="))
         footer = f"More: /timeline {base} page={number + 1}".replace("  ", " ")
-    title = f"Timeline · page {number} of {pages} · {result.total} {'entry' if result.total == 1 else 'entries'}, newest first"
+    noun = "entry" if result.total == 1 else "entries"
+    title = f"Timeline · page {number} of {pages} · {result.total} {noun}, newest first"
     return Reply(title=title, text="\n\n".join(lines), footer=footer)
 
 
