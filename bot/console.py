@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.console_notifier import post_due_to_console
 from bot.reply import Reply
 from bot.request import ChatRequest, Platform
 from bot.wiring import Core
@@ -71,4 +72,5 @@ def run_console(core: Core, stdin: TextIO, stdout: TextIO, *, user: str | None =
         last_ok = reply.ok
         stdout.write(render(reply, images) + "\n\n")
         stdout.flush()  # the confirmation is printed only after the report is committed
+        post_due_to_console(core, stdout)  # a subscribed console sees its alerts right after the command
     return 0 if last_ok else 1

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.reply import Reply
 from bot.request import Platform
+
+if TYPE_CHECKING:
+    from bot.wiring import Core
 
 
 class ConsoleNotifier:
@@ -34,14 +37,12 @@ class ConsoleNotifier:
         self.out.flush()
 
 
-def post_due_to_console(core: object, out: TextIO) -> int:
+def post_due_to_console(core: Core, out: TextIO) -> int:
     """Post whatever is due for console channels now, synchronously; the console calls this after each line.
 
     A one-shot worker pass: the console is a plain read-eval-print loop with no event loop of its own.
     """
-    from bot.wiring import Core
     from bot.worker import AlertWorker
 
-    assert isinstance(core, Core)
     worker = AlertWorker(core.db, core.settings, {"console": ConsoleNotifier(out)}, clock=core.ctx.clock)
     return asyncio.run(worker.run_once())

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = Field(None, validation_alias=_alias("TELEGRAM_BOT_TOKEN"))
     telegram_api_url: str = Field("https://api.telegram.org/bot", validation_alias=_alias("TELEGRAM_API_URL"))
     telegram_webhook_secret: SecretStr | None = Field(None, validation_alias=_alias("TELEGRAM_WEBHOOK_SECRET"))
+    telegram_webhook_url: str | None = Field(None, validation_alias=_alias("TELEGRAM_WEBHOOK_URL"))
     admins: str = Field("", validation_alias=_alias("CALLWATCH_ADMINS"))
     reminder_offsets: str = Field(DEFAULT_OFFSETS, validation_alias=_alias("CALLWATCH_REMINDER_OFFSETS"))
     tz: str = Field("UTC", validation_alias=_alias("CALLWATCH_TZ"))

@@ -151,6 +151,7 @@ def _subscribe(request: ChatRequest, ctx: HandlerContext, text: str) -> Reply:
             entity_id=row.id,
             details={key: str(value) for key, value in given.items()},
         )
+    ctx.forget_zone(request.channel)  # the channel's zone may have changed
     title = "This channel now receives readiness alerts" if created else "Readiness alert settings updated"
     return Reply(title=title, text=_settings(row), visibility=Visibility.CHANNEL)
 

@@ -59,11 +59,18 @@ def blocks(reply: Reply) -> list[Block]:
         out += [_section(f"```{chunk}```") for chunk in _chunks(escape(render_table(reply.table)))]
     if len(out) > MAX_BLOCKS:
         out = [*out[: MAX_BLOCKS - 1], _section("_… cut short: Slack shows at most 50 blocks. Narrow it down._")]
+    if reply.mentions:
+        out.append(_section("Attention: " + " ".join(mention(user) for user in reply.mentions)))
     if reply.buttons:
         out.append({"type": "actions", "elements": [_button(button, i) for i, button in enumerate(reply.buttons)]})
     if reply.footer:
         out.append({"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(escape(reply.footer))}]})
     return out
+
+
+def mention(user_id: str) -> str:
+    """A real Slack mention; the only markup we ever build, and only from ids the handlers validated."""
+    return f"<@{escape(user_id)}>" if user_id.isalnum() else escape(f"@{user_id}")
 
 
 def _section(text: str) -> Block:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 from datetime import timedelta
 
@@ -122,10 +121,10 @@ async def serve_webhook(application: Application, ledger: UpdateLedger, core: Co
     """Serve `/telegram/webhook`; register it with Telegram when `TELEGRAM_WEBHOOK_URL` names the public URL."""
     secret_token = secret(core.settings.telegram_webhook_secret) or ""
     await ledger.load()
-    runner = web.AppRunner(webhook_app(application, ledger, secret_token))
+    runner = web.AppRunner(webhook_app(application, ledger, secret_token, core.db))
     await runner.setup()
     await web.TCPSite(runner, "0.0.0.0", port).start()  # Telegram must reach it
-    public_url = os.environ.get("TELEGRAM_WEBHOOK_URL")
+    public_url = core.settings.telegram_webhook_url
     if public_url:
         await application.bot.set_webhook(
             public_url, secret_token=secret_token, max_connections=1, allowed_updates=Update.ALL_TYPES

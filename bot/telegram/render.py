@@ -26,6 +26,7 @@ class Block:
 
     text: str
     tag: str | None = None
+    trusted_html: bool = False  # built here from validated ids (mentions), never from user text
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ def render(reply: Reply, *, limit: int = MESSAGE_LIMIT) -> RenderedReply:
         blocks.append(Block(reply.text))
     if reply.table:
         blocks.append(Block(render_table(reply.table), "pre"))
+    if reply.mentions:
+        blocks.append(Block("Attention: " + ", ".join(mention(user) for user in reply.mentions), trusted_html=True))
     if reply.footer:
         blocks.append(Block(reply.footer, "i"))
     photo = caption = filename = None
@@ -86,8 +89,15 @@ def pack(blocks: list[Block], *, limit: int = MESSAGE_LIMIT) -> list[str]:
     return messages
 
 
+def mention(user_id: str) -> str:
+    """A link that notifies a Telegram user by numeric id; anything else is shown escaped, notifying nobody."""
+    return f'<a href="tg://user?id={user_id}">{user_id}</a>' if user_id.isdigit() else html.escape(user_id)
+
+
 def _pieces(block: Block, limit: int) -> list[str]:
     """The block as wrapped, escaped pieces, each within `limit` once escaped and tagged."""
+    if block.trusted_html:
+        return [block.text[:limit]]
     opening, closing = (f"<{block.tag}>", f"</{block.tag}>") if block.tag else ("", "")
     room = limit - len(opening) - len(closing)
     pieces: list[str] = []

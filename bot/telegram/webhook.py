@@ -19,7 +19,9 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.health import add_health_routes
 from bot.telegram.offsets import UpdateLedger
+from storage.database import Database
 
 log = logging.getLogger("callwatch.telegram")
 
@@ -28,7 +30,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1 << 20  # Telegram updates are small; refuse anything that is not
 
 
-def webhook_app(application: Application, ledger: UpdateLedger, secret: str) -> web.Application:
+def webhook_app(application: Application, ledger: UpdateLedger, secret: str, db: Database) -> web.Application:
     if not secret:
         raise ValueError("webhook mode needs TELEGRAM_WEBHOOK_SECRET")
 
@@ -46,11 +48,7 @@ def webhook_app(application: Application, ledger: UpdateLedger, secret: str) -> 
         await ledger.handle(application, update)
         return web.Response(text="ok")
 
-    async def healthy(_request: web.Request) -> web.Response:
-        return web.Response(text="ok")
-
     app = web.Application(client_max_size=MAX_BODY)
     app.router.add_post(WEBHOOK_PATH, receive)
-    app.router.add_get("/healthz", healthy)
-    app.router.add_get("/readyz", healthy)
+    add_health_routes(app, db)
     return app

@@ -41,3 +41,9 @@ def test_callback_data_round_trip() -> None:
     assert parse_callback("alerts ack|17") == ("alerts", "ack 17")
     assert parse_callback("alerts snooze|17 2h") == ("alerts", "snooze 17 2h")
     assert parse_callback("garbage") is None
+
+
+def test_escalation_mentions_notify_numeric_ids_only() -> None:
+    [message] = render(Reply(title="Escalation", text="no ack", mentions=("4242", "<b>x</b>"))).messages
+    assert '<a href="tg://user?id=4242">4242</a>' in message
+    assert "&lt;b&gt;x&lt;/b&gt;" in message and "<b>x</b>" not in message

@@ -37,7 +37,7 @@ async def webhook_url(telegram_core: Core, standin: BotApiStandIn) -> AsyncItera
         await application.start()
         ledger = UpdateLedger(telegram_core, application.bot.id)
         await ledger.load()
-        server = TestServer(webhook_app(application, ledger, "s3cret"), host="127.0.0.1")
+        server = TestServer(webhook_app(application, ledger, "s3cret", telegram_core.db), host="127.0.0.1")
         await server.start_server()
         yield str(server.make_url(WEBHOOK_PATH))
         await server.close()
@@ -69,3 +69,17 @@ async def test_webhook_with_the_secret_handles_once(
                 assert response.status == 200
     assert _stored(telegram_core) == (1, 1)
     assert len(standin.sent) == 1  # handled (and answered) before the 200; the repeat was skipped
+
+
+async def test_health_and_readiness(webhook_url: str, telegram_core: Core) -> None:
+    base = webhook_url.removesuffix(WEBHOOK_PATH)
+    async with ClientSession() as client:
+        async with client.get(f"{base}/healthz") as response:
+            assert response.status == 200
+        async with client.get(f"{base}/readyz") as response:
+            assert response.status == 200 and await response.text() == "ok"
+        telegram_core.db.engine.dispose()
+        with telegram_core.db.engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0001_core'")
+        async with client.get(f"{base}/readyz") as response:
+            assert response.status == 503 and await response.text() == "schema outdated"
