@@ -145,21 +145,7 @@ class AlertPlanner:
             subscription = subscriptions.find(session, channel)
             if subscription is None or not subscription.active:
                 continue
-            known = where[channel]
-            notices.append(
-                AlertPost(
-                    contact_id=contact.id,
-                    channel=channel,
-                    platform=known.platform,
-                    channel_id=known.channel_id,
-                    kind=PostKind.RETRACTION,
-                    window_seconds=known.window_seconds,
-                    due_at=now,
-                    next_attempt_at=now,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            notices.append(where[channel].follow_up(PostKind.RETRACTION, now))
         if notices:
             alerts.add_posts(session, notices)
             wake_after_commit(session)

@@ -308,23 +308,7 @@ def _ack(request: ChatRequest, ctx: HandlerContext, text: str) -> Reply:
         )
         if alert.state in (PostState.SENT, PostState.CLAIMED):
             # Edit the posted alert to show who acknowledged; a durable row, so a restart still does it.
-            alerts.add_posts(
-                session,
-                [
-                    AlertPost(
-                        contact_id=alert.contact_id,
-                        channel=alert.channel,
-                        platform=alert.platform,
-                        channel_id=alert.channel_id,
-                        kind=PostKind.REFRESH,
-                        window_seconds=alert.window_seconds,
-                        due_at=now,
-                        next_attempt_at=now,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                ],
-            )
+            alerts.add_posts(session, [alert.follow_up(PostKind.REFRESH, now)])
             wake_after_commit(session)
         audit.record(
             session,

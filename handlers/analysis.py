@@ -10,7 +10,7 @@ from bot.request import ChatRequest
 from handlers import arguments
 from handlers.context import HandlerContext
 from handlers.statistics import DEFAULT_PERMUTATIONS, DEFAULT_SEED, KYIV, METRICS, Analysis, analyse
-from handlers.times import parse_time, show_time
+from handlers.times import TimeParseError, parse_time, show_time, time_range
 from storage import series
 
 MAX_WINDOW = 30
@@ -72,12 +72,10 @@ def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
         )
     except arguments.ArgumentError as error:
         return Reply.error(f"{error}\nUsage:\n{USAGE}")
-    start = parsed.values["from"].at if "from" in parsed.values else None
-    end = parsed.values["to"].at if "to" in parsed.values else None
-    if "to" in parsed.values and not parsed.values["to"].time_known:
-        end = end + timedelta(days=1)  # to=2025-07-10 includes that whole day
-    if start and end and start >= end:
-        return Reply.error("from= must be before to=")
+    try:
+        start, end = time_range(parsed.get("from"), parsed.get("to"))
+    except TimeParseError as error:
+        return Reply.error(str(error))
     result = run_analysis(
         ctx, window_days=parsed.get("window", 3), metric=parsed.get("metric", "total"), start=start, end=end
     )

@@ -75,11 +75,7 @@ def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
         source=parsed.get("source"),
         duration_seconds=parsed.get("duration"),
         notes=parsed.notes,
-        reported_by=request.caller,
-        reporter_name=request.user_name,
-        channel=request.channel,
-        created_at=now,
-        request_key=request.idempotency_key,
+        **report_actions.provenance(request, now),
     )
     with ctx.db.transaction() as session:
         root = contacts.window_root(session, contact.parties_key, contact.occurred_at, SAME_CONTACT_WITHIN)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import tzinfo
+from datetime import datetime, tzinfo
+from typing import Any
 
 from bot.reply import Form, Reply, Visibility
 from bot.request import ChatRequest, Role
@@ -14,6 +15,17 @@ from storage.models import ContactReport, StrikeReport
 
 Report = ContactReport | StrikeReport
 Formatter = Callable[[Report, tzinfo], tuple[str, str]]  # → (title, body)
+
+
+def provenance(request: ChatRequest, now: datetime) -> dict[str, Any]:
+    """Who logged a report, from where, when, and its redelivery key: the same columns on every report."""
+    return {
+        "reported_by": request.caller,
+        "reporter_name": request.user_name,
+        "channel": request.channel,
+        "created_at": now,
+        "request_key": request.idempotency_key,
+    }
 
 
 def handle_report_command(

@@ -65,11 +65,7 @@ def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
         injured=parsed.get("injured"),
         source=parsed.get("source"),
         notes=parsed.notes,
-        reported_by=request.caller,
-        reporter_name=request.user_name,
-        channel=request.channel,
-        created_at=now,
-        request_key=request.idempotency_key,
+        **report_actions.provenance(request, now),
     )
     with ctx.db.transaction() as session:
         stored, inserted = reports.insert_once(session, strike)

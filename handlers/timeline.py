@@ -12,7 +12,7 @@ from handlers import arguments
 from handlers.context import HandlerContext
 from handlers.display import strike_counts
 from handlers.durations import format_duration
-from handlers.times import parse_time, show_time
+from handlers.times import TimeParseError, parse_time, show_time, time_range
 from storage import timeline
 from storage.models import ContactReport, StrikeReport
 
@@ -42,12 +42,10 @@ def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
         parsed = arguments.parse(text, spec, command="timeline", notes=False, joinable=frozenset({"from", "to"}))
     except arguments.ArgumentError as error:
         return Reply.error(f"{error}\nUsage:\n{USAGE}")
-    start = parsed.values["from"].at if "from" in parsed.values else None
-    end = parsed.values["to"].at if "to" in parsed.values else None
-    if "to" in parsed.values and not parsed.values["to"].time_known:
-        end = end + timedelta(days=1)  # to=2025-07-10 includes that whole day
-    if start and end and start >= end:
-        return Reply.error("from= must be before to=")
+    try:
+        start, end = time_range(parsed.get("from"), parsed.get("to"))
+    except TimeParseError as error:
+        return Reply.error(str(error))
     if chart:
         return _chart(ctx, start, end, zone)
     return _page(

@@ -122,6 +122,15 @@ def _at(day: date, clock: time, zone: tzinfo, *, time_known: bool) -> ParsedTime
     return ParsedTime(datetime.combine(day, clock, tzinfo=zone).astimezone(UTC), time_known)
 
 
+def time_range(start: ParsedTime | None, end: ParsedTime | None) -> tuple[datetime | None, datetime | None]:
+    """`from=`/`to=` as a half-open UTC range; a bare `to=2025-07-10` includes that whole day."""
+    lower = start.at if start else None
+    upper = (end.at if end.time_known else end.at + timedelta(days=1)) if end else None
+    if lower and upper and lower >= upper:
+        raise TimeParseError("from= must be before to=")
+    return lower, upper
+
+
 def as_utc(value: datetime) -> datetime:
     """Databases hand back naive datetimes (SQLite) or aware ones (PostgreSQL); make both aware UTC."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -79,3 +79,18 @@ class AlertPost(SQLModel, table=True):
     cancel_reason: str | None = None
     created_at: datetime = _time()
     updated_at: datetime = _time()
+
+    def follow_up(self, kind: str, at: datetime) -> AlertPost:
+        """A post due at once to the same channel about the same contact: an edit, a retraction notice."""
+        return AlertPost(
+            contact_id=self.contact_id,
+            channel=self.channel,
+            platform=self.platform,
+            channel_id=self.channel_id,
+            kind=kind,
+            window_seconds=self.window_seconds,
+            due_at=at,
+            next_attempt_at=at,
+            created_at=at,
+            updated_at=at,
+        )
