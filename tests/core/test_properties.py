@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 
 import pytest
@@ -14,7 +15,7 @@ from bot.settings import Settings
 from bot.wiring import Core, build_core
 from handlers.arguments import ArgumentError, count, parse, text_value
 from handlers.times import parse_time
-from tests.conftest import FrozenClock
+from tests.conftest import FrozenClock, fresh_postgres_schema
 from tests.helpers import row_counts
 
 KEYS = [
@@ -97,13 +98,18 @@ TOKEN = st.one_of(
 COMMAND_TEXT = st.one_of(st.text(max_size=200), st.lists(TOKEN, max_size=8).map(" ".join))
 
 
-@pytest.fixture(scope="module")
-def shared_core(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Core]:
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def shared_core(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Core]:
+    """One database for all examples (a fresh one each would make hypothesis crawl), on both backends."""
     clock = FrozenClock(datetime(2025, 7, 5, 12, tzinfo=UTC))
-    url = f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.db'}"
-    core = build_core(Settings(database_url=url, admins="slack:UADMIN"), clock=clock)
-    yield core
-    core.close()
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('prop') / 'p.db'}"
+        else:
+            url = stack.enter_context(fresh_postgres_schema(request.getfixturevalue("postgres_admin")))
+        core = build_core(Settings(database_url=url, admins="slack:UADMIN"), clock=clock)
+        stack.callback(core.close)  # before the schema is dropped
+        yield core
 
 
 @given(text=st.text(max_size=300))
