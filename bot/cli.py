@@ -97,9 +97,15 @@ def serve_telegram(
 def worker(verbose: Verbose = False) -> None:
     """The alert worker alone: posts due alerts (several may run against one PostgreSQL)."""
     configure_logging(verbose=verbose)
+    from bot.lifecycle import stop_on_signals
     from bot.worker import run_worker
 
-    asyncio.run(run_worker(_core()))
+    core = _core()
+
+    async def until_signalled() -> None:
+        await run_worker(core, stop=stop_on_signals())
+
+    asyncio.run(until_signalled())
 
 
 @import_app.command("strikes")

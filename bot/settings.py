@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from handlers.durations import parse_offsets
@@ -59,6 +59,12 @@ class Settings(BaseSettings):
                     f"CALLWATCH_ADMINS entry {entry!r} must look like slack:U123, telegram:456 or console:NAME"
                 )
         return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.telegram_webhook_url and self.telegram_webhook_secret is None:
+            raise ValueError("TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: the webhook needs both")
+        return self
 
     @cached_property
     def admin_ids(self) -> frozenset[str]:

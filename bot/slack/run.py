@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import signal
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+from bot.lifecycle import stop_on_signals
 from bot.settings import secret
 from bot.slack.app import build_slack_app
 from bot.slack.web import EVENTS_PATH, build_web_app
@@ -29,7 +28,7 @@ async def run_slack(
     settings = core.settings
     if not settings.has_slack:
         raise SlackConfigError("callwatch: SLACK_BOT_TOKEN is not set")
-    stop = stop or _stop_on_signals()
+    stop = stop or stop_on_signals()
     if http:
         if settings.slack_signing_secret is None:
             raise SlackConfigError("callwatch: SLACK_SIGNING_SECRET is required to serve Slack over HTTP")
@@ -53,12 +52,3 @@ async def run_slack(
         await stop.wait()
     finally:
         await handler.close_async()
-
-
-def _stop_on_signals() -> asyncio.Event:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows, not off the main thread
-            loop.add_signal_handler(signum, stop.set)
-    return stop

@@ -27,6 +27,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.lifecycle import run_until, stop_on_signals
 from bot.settings import secret
 from bot.telegram.access import AccessGate
 from bot.telegram.buttons import ButtonPresses
@@ -92,17 +93,19 @@ def register_handlers(application: Application, core: Core, *, dialog_timeout: t
     application.add_error_handler(log_failure)
 
 
-async def run_telegram(core: Core, *, webhook: bool = False, port: int = 8443) -> None:
-    """`callwatch serve telegram`: long polling by default, or a webhook server on `port`."""
+async def run_telegram(
+    core: Core, *, webhook: bool = False, port: int = 8443, stop: asyncio.Event | None = None
+) -> None:
+    """`callwatch serve telegram`: long polling by default, or a webhook server on `port`, until `stop` is set
+    or the process gets SIGTERM/SIGINT."""
+    stop = stop or stop_on_signals()
     application = build_application(core)
     async with application:  # initialize (getMe) … shutdown
         await application.start()  # the job queue, for the dialogs' idle timeout
         ledger = UpdateLedger(core, application.bot.id)
         try:
-            if webhook:
-                await serve_webhook(application, ledger, core, port)
-            else:
-                await poll(application, ledger)
+            receive = serve_webhook(application, ledger, core, port) if webhook else poll(application, ledger)
+            await run_until(stop, receive)
         finally:
             ledger.close()
             await application.stop()
