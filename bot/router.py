@@ -16,7 +16,6 @@ from bot.command import Command
 from bot.reply import Reply
 from bot.request import ChatRequest, Platform, Role
 from handlers.context import HandlerContext
-from storage import roles
 
 log = logging.getLogger("callwatch.router")
 
@@ -45,8 +44,7 @@ class Router:
             return Role.ADMIN
         if request.platform is Platform.CONSOLE and self.ctx.db.is_sqlite:
             return Role.ADMIN  # whoever can open the local database file owns it
-        with self.ctx.db.reader() as session:
-            granted = roles.role_of(session, request.caller)
+        granted = self.ctx.granted_role(request.caller)
         return Role(granted) if granted else self.default_roles.get(request.platform, Role.NONE)
 
     def handle(self, request: ChatRequest) -> Reply:

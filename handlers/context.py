@@ -5,7 +5,6 @@ The clock is injected so tests move time instead of waiting for it.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
@@ -15,8 +14,9 @@ from sqlmodel import Session
 
 from bot.request import ChatRequest, Role
 from bot.settings import Settings
+from handlers.expiring import Expiring
 from handlers.zones import UnknownZoneError, resolve_zone
-from storage import subscriptions
+from storage import roles, subscriptions
 from storage.database import Database
 from storage.models import ContactReport
 
@@ -36,6 +36,7 @@ class ContactHook(Protocol):
 
 
 ZONE_CACHE_SECONDS = 30.0
+ROLE_CACHE_SECONDS = 5.0
 
 
 def system_clock() -> datetime:
@@ -54,27 +55,36 @@ class HandlerContext:
     def now(self) -> datetime:
         return self.clock().astimezone(UTC)
 
-    _zones: dict[str, tuple[float, tzinfo]] = field(default_factory=dict, repr=False)
+    _zones: Expiring[tzinfo] = field(default_factory=lambda: Expiring(ZONE_CACHE_SECONDS), repr=False)
+    _roles: Expiring[str | None] = field(default_factory=lambda: Expiring(ROLE_CACHE_SECONDS), repr=False)
 
     def channel_zone(self, channel: str) -> tzinfo:
         """The zone times are read and shown in: the channel's subscription zone, else CALLWATCH_TZ.
 
-        Every command needs it, so it is cached for `ZONE_CACHE_SECONDS`; `forget_zone` drops an entry when
-        this process changes a subscription, and other replicas see the change within that time.
+        Every command needs it, so it is kept for `ZONE_CACHE_SECONDS`; `forget_zone` drops it when this
+        process changes a subscription.
         """
-        cached = self._zones.get(channel)
-        if cached and cached[0] > time.monotonic():
-            return cached[1]
+        return self._zones.get(channel, lambda: self._load_zone(channel))
+
+    def forget_zone(self, channel: str) -> None:
+        self._zones.forget(channel)
+
+    def granted_role(self, user: str) -> str | None:
+        """The role granted to `platform:user` with /role, kept for `ROLE_CACHE_SECONDS` (short: a revoked
+        grant must stop working on every replica within seconds)."""
+        return self._roles.get(user, lambda: self._load_role(user))
+
+    def forget_role(self, user: str) -> None:
+        self._roles.forget(user)
+
+    def _load_zone(self, channel: str) -> tzinfo:
         with self.db.reader() as session:
             subscription = subscriptions.find(session, channel)
         try:
-            zone = resolve_zone(subscription.tz if subscription else self.settings.tz)
+            return resolve_zone(subscription.tz if subscription else self.settings.tz)
         except UnknownZoneError:
-            zone = resolve_zone(self.settings.tz)
-        if len(self._zones) > 10_000:
-            self._zones.clear()
-        self._zones[channel] = (time.monotonic() + ZONE_CACHE_SECONDS, zone)
-        return zone
+            return resolve_zone(self.settings.tz)
 
-    def forget_zone(self, channel: str) -> None:
-        self._zones.pop(channel, None)
+    def _load_role(self, user: str) -> str | None:
+        with self.db.reader() as session:
+            return roles.role_of(session, user)

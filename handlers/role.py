@@ -80,6 +80,7 @@ def _grant(request: ChatRequest, ctx: HandlerContext, text: str) -> Reply:
             entity="user_role",
             details={"user": user, "role": role, "previous": previous},
         )
+    ctx.forget_role(user)
     note = " (also an admin through CALLWATCH_ADMINS)" if user in ctx.settings.admin_ids else ""
     was = f", was {previous}" if previous and previous != role else ""
     return Reply(title="Role granted", text=f"{user} is now {role}{was}.{note}")
