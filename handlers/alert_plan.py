@@ -8,7 +8,7 @@ the rows; nothing is kept in memory or in the scheduler.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 
 from sqlalchemy import event
 from sqlmodel import Session
@@ -17,7 +17,6 @@ from handlers.alert_messages import format_offset
 from handlers.context import HandlerContext
 from handlers.durations import parse_offsets
 from handlers.times import as_utc, show_time
-from handlers.zones import UnknownZoneError, resolve_zone
 from storage import alerts, subscriptions
 from storage.alert_models import AlertPost, PostKind
 from storage.models import ChannelSubscription, ContactReport
@@ -106,9 +105,11 @@ class AlertPlanner:
         if alerts.has_plan(session, contact.id):
             return []
         channels = subscriptions.active(session)
-        if not channels:
-            return ["No channel is subscribed to readiness alerts yet: /alerts subscribe in a channel to start."]
         now = ctx.now()
+        if not channels:
+            if self._window_closed(contact, channels, ctx) <= now:
+                return [self._historical(contact, channels, ctx)]
+            return ["No channel is subscribed to readiness alerts yet: /alerts subscribe in a channel to start."]
         planned: list[AlertPost] = []
         reached = 0
         for subscription in channels:
@@ -118,10 +119,10 @@ class AlertPlanner:
             reached += bool(posts)
             planned += posts
         if not planned:
-            return [self._historical(session, contact, channels, ctx)]
+            return [self._historical(contact, channels, ctx)]
         alerts.add_posts(session, planned)
         wake_after_commit(session)
-        zone = _zone(session, contact.channel, ctx)
+        zone = ctx.channel_zone(contact.channel)
         closes = max(post.due_at for post in planned if post.kind == PostKind.SUMMARY)
         skipped = len(channels) - reached
         line = (
@@ -162,22 +163,20 @@ class AlertPlanner:
         ]
 
     @staticmethod
-    def _historical(
-        session: Session, contact: ContactReport, channels: list[ChannelSubscription], ctx: HandlerContext
-    ) -> str:
-        longest = max(channel_offsets(channel, ctx.settings.offsets_seconds)[-1] for channel in channels)
-        closed = as_utc(contact.occurred_at) + timedelta(seconds=longest)
-        zone = _zone(session, contact.channel, ctx)
-        return (
-            f"Its {format_offset(longest)} readiness window closed {show_time(closed, zone)}: stored as a "
-            "historical record, no alerts planned."
+    @staticmethod
+    def _window_closed(contact: ContactReport, channels: list[ChannelSubscription], ctx: HandlerContext) -> datetime:
+        """When the longest window among `channels` (the default one when none) closes."""
+        longest = max(
+            (channel_offsets(channel, ctx.settings.offsets_seconds)[-1] for channel in channels),
+            default=ctx.settings.offsets_seconds[-1],
         )
+        return as_utc(contact.occurred_at) + timedelta(seconds=longest)
 
-
-def _zone(session: Session, channel: str, ctx: HandlerContext) -> tzinfo:
-    """The reporting channel's zone, read in the hook's own session (the transaction is still open)."""
-    subscription = subscriptions.find(session, channel)
-    try:
-        return resolve_zone(subscription.tz if subscription else ctx.settings.tz)
-    except UnknownZoneError:
-        return resolve_zone(ctx.settings.tz)
+    def _historical(self, contact: ContactReport, channels: list[ChannelSubscription], ctx: HandlerContext) -> str:
+        closed = self._window_closed(contact, channels, ctx)
+        longest = int((closed - as_utc(contact.occurred_at)).total_seconds())
+        when = show_time(closed, ctx.channel_zone(contact.channel))
+        return (
+            f"Its {format_offset(longest)} readiness window closed {when}: "
+            "stored as a historical record, no alerts planned."
+        )

@@ -144,3 +144,10 @@ def test_reporters_retract_only_their_own(core: Core, make_request: RequestMaker
 def test_unknown_telegram_users_are_refused(core: Core, make_request: RequestMaker) -> None:
     reply = core.router.handle(make_request("timeline", platform=Platform.TELEGRAM, user_id="555"))
     assert not reply.ok and "telegram:555" in reply.text
+
+
+def test_a_historical_contact_says_no_alerts_were_planned(core: Core, make_request: RequestMaker) -> None:
+    old = core.router.handle(make_request("contact", "at=2025-06-01T10:00Z parties=Trump,Putin"))
+    assert "stored as a historical record, no alerts planned" in old.text
+    recent = core.router.handle(make_request("contact", "at=now parties=Trump,Putin"))
+    assert "No channel is subscribed" in recent.text
