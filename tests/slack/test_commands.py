@@ -262,3 +262,20 @@ async def test_analysis_is_routed_and_answered_privately(slack: SlackClient) -> 
     status, body = await slack.command("analysis", "window=3")
     assert status == 200
     assert body["response_type"] == "ephemeral" and body["text"]
+
+
+async def test_a_fast_command_runs_once_and_is_answered_once(slack: SlackClient, core: Core) -> None:
+    """The ack carries the reply; the lazy half must neither run the command again nor answer again."""
+    original = core.router.commands["help"]
+    calls: list[str] = []
+
+    def counted_help(request: ChatRequest, ctx: HandlerContext) -> Reply:
+        calls.append(request.text)
+        return original.handler(request, ctx)
+
+    core.router.commands["help"] = dataclasses.replace(original, handler=counted_help)
+    status, body = await slack.command("help", response_url=slack.standin.response_url("fast"))
+    assert status == 200 and body["blocks"][0]["text"]["text"] == "*callwatch commands*"
+    await asyncio.sleep(0.3)  # give a wrongly re-running lazy half time to show itself
+    assert calls == [""]
+    assert slack.standin.responses == []
