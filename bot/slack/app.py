@@ -1,10 +1,10 @@
 """The slack-bolt `AsyncApp`: one listener per slash command, the modal submit, and our buttons.
 
 Each listener is thin: Slack payload → `ChatRequest` → router → `Reply` → Block Kit. Slack gives us three
-seconds to acknowledge, so every slash command is a bolt lazy listener. Its ack function runs the router against
-`ack_budget`: a reply ready in time is the ack itself (one round trip, no "working…" flash), a slower one is
-acknowledged with "Working on…". The lazy function, which bolt starts beside it and which outlives the ack,
-then delivers what the ack could not carry: the late reply through `response_url`, a form, a chart.
+seconds to acknowledge. A listener runs the router against `ack_budget`: a reply ready in time is the ack
+itself (one round trip, no "working…" flash); a slower one is acknowledged at the budget and its reply follows
+through `response_url` (or chat.postMessage for a modal), which is what bolt's lazy listeners do in a
+long-running process — an asyncio task that outlives the ack — without costing fast commands a second post.
 """
 
 from __future__ import annotations
@@ -36,19 +36,6 @@ ACK_BUDGET = 2.0  # seconds; Slack's limit is 3 and the ack itself still has to 
 Body = dict[str, Any]
 
 
-class Handoff:
-    """What a slash command's ack half tells its lazy half: the router run, and whether the ack carried it."""
-
-    def __init__(self) -> None:
-        self.decided = asyncio.Event()
-        self.future: asyncio.Future[Reply] | None = None
-        self.answered = False
-
-    def decide(self, future: asyncio.Future[Reply], *, answered: bool) -> None:
-        self.future, self.answered = future, answered
-        self.decided.set()
-
-
 class SlackListeners:
     """The listener functions, sharing the router, the in-flight table and the ack budget."""
 
@@ -56,7 +43,6 @@ class SlackListeners:
         self.core = core
         self.ack_budget = ack_budget
         self.inflight = InFlight()
-        self._handoffs: dict[str, Handoff] = {}  # one slash command's ack half → its lazy half
 
     async def _handle(self, request: ChatRequest) -> tuple[asyncio.Future[Reply], bool]:
         """Start (or join) the router run for `request`; say whether it finished within the ack budget."""
@@ -70,39 +56,22 @@ class SlackListeners:
         return ctx.now().astimezone(zone).date()
 
     # --- slash commands ---------------------------------------------------------------------------------
-    async def ack_command(self, ack: AsyncAck, body: Body) -> None:
-        """Acknowledge within Slack's limit, with the reply itself when the router finishes in time."""
+    async def on_command(self, ack: AsyncAck, body: Body, client: AsyncWebClient) -> None:
         request = from_slash_command(body)
         future, in_time = await self._handle(request)
         if not in_time:
             await ack(response_type="ephemeral", text=f"Working on /{blocks.escape(request.command)}…")
-        elif future.result().form is not None:
-            await ack()
-        else:
-            await ack(**blocks.response(future.result()))
-        self._handoff(body).decide(future, answered=in_time)
-
-    async def finish_command(self, body: Body, client: AsyncWebClient) -> None:
-        """The lazy half: deliver a late reply, open a form, upload a chart."""
-        handoff = self._handoff(body)
-        try:
-            await asyncio.wait_for(handoff.decided.wait(), timeout=self.ack_budget + 5)
-        except TimeoutError:
-            log.warning("slash command was never acknowledged; nothing to finish")
+            reply = await future
+            await respond(body.get("response_url"), reply)
+            await self._upload_image(client, request, reply, body.get("response_url"))
             return
-        finally:
-            self._handoffs.pop(_command_key(body), None)
-        assert handoff.future is not None
-        request, reply = from_slash_command(body), await handoff.future
+        reply = future.result()
         if reply.form is not None:
+            await ack()
             await self._open_form(client, body, request, reply)
             return
-        if not handoff.answered:
-            await respond(body.get("response_url"), reply)
+        await ack(**blocks.response(reply))
         await self._upload_image(client, request, reply, body.get("response_url"))
-
-    def _handoff(self, body: Body) -> Handoff:
-        return self._handoffs.setdefault(_command_key(body), Handoff())
 
     async def _open_form(self, client: AsyncWebClient, body: Body, request: ChatRequest, reply: Reply) -> None:
         assert reply.form is not None
@@ -214,11 +183,6 @@ async def respond(
         log.warning("response_url answered %s: %s", result.status_code, result.body[:200])
 
 
-def _command_key(body: Body) -> str:
-    """Names one delivery of a slash command; the ack and lazy halves see copies of the same body."""
-    return f"{body.get('team_id', '')}:{body.get('user_id', '')}:{body.get('trigger_id', '')}"
-
-
 def _message_view(reply: Reply) -> Body:
     return {
         "type": "modal",
@@ -246,7 +210,7 @@ def build_slack_app(
     )
     listeners = SlackListeners(core, ack_budget)
     for name in COMMANDS:
-        app.command(f"/{name}")(ack=listeners.ack_command, lazy=[listeners.finish_command])
+        app.command(f"/{name}")(listeners.on_command)
     app.view_submission(re.compile(f"^{re.escape(modals.CALLBACK_PREFIX)}"))(listeners.on_view_submission)
     app.action(re.compile(f"^{re.escape(blocks.ACTION_PREFIX)}"))(listeners.on_button)
 
