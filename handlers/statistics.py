@@ -28,6 +28,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -282,33 +283,16 @@ def analyse(
         else np.zeros((0, 3), dtype=np.int64)
     )
 
+    empty = partial(_empty, window_days, metric, zone_name, permutations, seed, conventions, contacts)
     if start is None and end is None and len(event_ns) == 0:
-        return _empty(
-            window_days,
-            metric,
-            zone_name,
-            permutations,
-            seed,
-            conventions,
-            contacts,
-            "There are no strike reports yet, so there is nothing to compare: import or log strikes first.",
-        )
+        return empty("There are no strike reports yet, so there is nothing to compare: import or log strikes first.")
     earliest = int(event_ns.min()) if len(event_ns) else _to_ns(end) - 1  # type: ignore[arg-type]
     first_ns = _to_ns(start) if start is not None else earliest
     latest = max(int(event_ns.max()), first_ns) if len(event_ns) else first_ns
     last_ns = _to_ns(end) - 1 if end is not None else latest
     first_day, last_day = _local_date(first_ns, zone), _local_date(last_ns, zone)
     if last_day < first_day:
-        return _empty(
-            window_days,
-            metric,
-            zone_name,
-            permutations,
-            seed,
-            conventions,
-            contacts,
-            "The period is empty: from= must be before to=.",
-        )
+        return empty("The period is empty: from= must be before to=.")
     day_starts = _day_starts(first_day, last_day, zone)
     period_start = int(day_starts[0])
     period_end = int(_day_starts(last_day + timedelta(days=1), last_day + timedelta(days=1), zone)[0])
