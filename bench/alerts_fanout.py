@@ -26,12 +26,12 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.request import ChatRequest, Platform
-from bot.settings import Settings
+from bot.alert_worker import AlertWorker
 from bot.telegram.notifier import TelegramNotifier
 from bot.wiring import Core, build_core
-from bot.worker import AlertWorker
-from storage import alerts, subscriptions
+from handlers.chat.request import ChatRequest, Platform
+from handlers.chat.settings import Settings
+from storage import alert_posts, subscriptions
 from tests.telegram.standin import TOKEN, BotApiStandIn, _error
 
 LIMIT_PER_SECOND = 30
@@ -150,7 +150,7 @@ async def bench(channels: int, database_url: str) -> None:
         print(f"  all alerts posted in {elapsed:.2f} s; floor {floor:.2f} s; ratio {elapsed / floor:.3f} (aim ≤ 1.15)")
         print(f"  lost {lost}, duplicates {duplicates}, 429s received {standin.refused}")
         with core.db.reader() as session:
-            fanout = [post for post in alerts.posts_of(session, 1) if post.sent_at is not None]
+            fanout = [post for post in alert_posts.posts_of(session, 1) if post.sent_at is not None]
         queueing = [(post.sent_at - post.due_at).total_seconds() for post in fanout]  # type: ignore[operator]
         print(
             f"  queueing behind the rate limit: median {statistics.median(queueing):.2f} s, "
@@ -170,7 +170,7 @@ async def bench(channels: int, database_url: str) -> None:
 
         def all_recorded() -> bool:  # each send's commit is done, not only the request
             with core.db.reader() as session:
-                posts = [post for contact_id in (2, 3, 4) for post in alerts.posts_of(session, contact_id)]
+                posts = [post for contact_id in (2, 3, 4) for post in alert_posts.posts_of(session, contact_id)]
             return len(posts) == expected and all(post.sent_at is not None for post in posts)
 
         await _wait_for(all_recorded, limit=60)
@@ -178,7 +178,7 @@ async def bench(channels: int, database_url: str) -> None:
             timed = [
                 post
                 for contact_id in (2, 3, 4)
-                for post in alerts.posts_of(session, contact_id)
+                for post in alert_posts.posts_of(session, contact_id)
                 if post.kind != "alert"
             ]
         lateness = [(post.sent_at - post.due_at).total_seconds() for post in timed]  # type: ignore[operator]

@@ -14,7 +14,14 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from handlers.statistics import DAY_NS, analyse, contact_anchor_times, contact_frame, strike_event_times, strike_frame
+from handlers.analysis.statistics import (
+    DAY_NS,
+    analyse,
+    contact_anchor_times,
+    contact_frame,
+    strike_event_times,
+    strike_frame,
+)
 
 DAYS = 4 * 365 + 1
 CONTACTS = 20

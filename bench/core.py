@@ -42,12 +42,12 @@ from rich.table import Table
 from sqlalchemy import event, func, insert, literal, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from bot.request import ChatRequest, Platform
-from bot.settings import Settings
 from bot.wiring import Core, build_core
-from handlers.contact import SAME_CONTACT_WITHIN
-from handlers.parties import parties_key
-from handlers.timeline import PAGE_SIZE
+from handlers.chat.request import ChatRequest, Platform
+from handlers.chat.settings import Settings
+from handlers.contacts.command import SAME_CONTACT_WITHIN
+from handlers.contacts.parties import parties_key
+from handlers.timeline.command import PAGE_SIZE
 from storage.database import Database
 from storage.models import AuditEntry, ContactReport, StrikeReport
 

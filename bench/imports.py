@@ -15,10 +15,10 @@ import time
 from pathlib import Path
 
 from bench.synthetic import DAILY_CSV, write_strike_csv
-from bot.settings import Settings
 from bot.wiring import Core, build_core
-from handlers.importer import _read_csv, import_strikes, parse_strikes
-from handlers.strike_formats import FORMATS
+from handlers.chat.settings import Settings
+from handlers.imports.formats import FORMATS
+from handlers.imports.importer import _read_csv, import_strikes, parse_strikes
 from storage.models import StrikeReport
 
 ORM_SAMPLE = 20_000

@@ -148,7 +148,7 @@ class Schema:
 # --- processes ----------------------------------------------------------------------------------------------------
 def callwatch_command() -> list[str]:
     found = shutil.which("callwatch", path=str(Path(sys.executable).parent))
-    return [found] if found else [sys.executable, "-m", "bot.cli"]
+    return [found] if found else [sys.executable, "-m", "bot.cli.main"]
 
 
 def process_env(database_url: str, api_url: str) -> dict[str, str]:

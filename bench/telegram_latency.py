@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
 
-from bot.settings import Settings
 from bot.telegram.app import build_application
 from bot.telegram.offsets import OffsetPoller, UpdateLedger
 from bot.wiring import build_core
+from handlers.chat.settings import Settings
 from tests.telegram.standin import TOKEN, BotApiStandIn
 
 ADMIN = 1001

@@ -12,10 +12,10 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping
 
-from bot.command import Command
-from bot.reply import Reply
-from bot.request import ChatRequest, Platform, Role
-from handlers.context import HandlerContext
+from handlers.chat.command import Command
+from handlers.chat.context import HandlerContext
+from handlers.chat.reply import Reply
+from handlers.chat.request import ChatRequest, Platform, Role
 
 log = logging.getLogger("callwatch.router")
 

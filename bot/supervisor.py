@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 
 async def run_everything(core: Core, *, slack_port: int = 3000, telegram_port: int = 8443) -> None:
-    from bot.worker import run_worker
+    from bot.alert_worker import run_worker
 
     stop = stop_on_signals()
     async with asyncio.TaskGroup() as services:

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.commands import all_commands
 from bot.router import Router
-from bot.settings import Settings
-from handlers.context import HandlerContext, system_clock
+from handlers.chat.context import HandlerContext, system_clock
+from handlers.chat.registry import all_commands
+from handlers.chat.settings import Settings
 from storage.database import Database
 
 
@@ -35,6 +35,6 @@ def build_core(settings: Settings | None = None, *, clock: Callable[[], datetime
 
 def _contact_hooks() -> list:
     """Hooks run inside the transaction that logs or retracts a contact (the alert planner plugs in here)."""
-    from handlers.alert_plan import AlertPlanner
+    from handlers.alerts.plan import AlertPlanner
 
     return [AlertPlanner()]

@@ -18,9 +18,9 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy
 
-from bot.request import ChatRequest, Platform
-from bot.settings import Settings
 from bot.wiring import Core, build_core
+from handlers.chat.request import ChatRequest, Platform
+from handlers.chat.settings import Settings
 
 POSTGRES_URL = os.environ.get("CALLWATCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -19,14 +19,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.reply import Reply, Visibility
-from bot.request import ChatRequest, Platform
-from bot.settings import secret
 from bot.slack import blocks, modals
 from bot.slack.client import web_client, webhook_client
 from bot.slack.inflight import InFlight
 from bot.slack.requests import from_button, from_slash_command
 from bot.wiring import Core
+from handlers.chat.reply import Reply, Visibility
+from handlers.chat.request import ChatRequest, Platform
+from handlers.chat.settings import secret
 
 log = logging.getLogger("callwatch.slack")
 

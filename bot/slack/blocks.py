@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.reply import Button, Reply, Visibility, render_table
+from handlers.chat.reply import Button, Reply, Visibility, render_table
 
 SECTION_LIMIT = 2900  # Slack refuses section text over 3000 characters; leave room for the code fences
 MAX_BLOCKS = 48  # Slack's limit is 50 per message; two are kept for the buttons and the footer

@@ -11,7 +11,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.settings import Settings, secret
+from handlers.chat.settings import Settings, secret
 
 RATE_LIMIT_RETRIES = 5
 TIMEOUT_SECONDS = 15

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from bot.reply import Reply
+from handlers.chat.reply import Reply
 
 
 class InFlight:

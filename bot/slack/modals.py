@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.reply import Form
+from handlers.chat.reply import Form
 
 CALLBACK_PREFIX = "callwatch:"  # view callback_id: `callwatch:contact`
 VALUE = "value"  # the action_id of the single element in each input block

@@ -10,12 +10,12 @@ from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.notifier import ChannelGoneError, RateLimitedError, TransientDeliveryError
-from bot.reply import Reply
-from bot.request import Platform
-from bot.settings import Settings
 from bot.slack import blocks
 from bot.slack.client import web_client
+from handlers.alerts.delivery import ChannelGoneError, RateLimitedError, TransientDeliveryError
+from handlers.chat.reply import Reply
+from handlers.chat.request import Platform
+from handlers.chat.settings import Settings
 
 GONE = {"channel_not_found", "is_archived", "not_in_channel", "account_inactive"}
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.request import ChatRequest, Platform
 from bot.slack.blocks import parse_action_id, unescape
+from handlers.chat.request import ChatRequest, Platform
 
 
 def from_slash_command(body: dict[str, Any]) -> ChatRequest:

@@ -9,10 +9,10 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bot.lifecycle import stop_on_signals
-from bot.settings import secret
 from bot.slack.app import build_slack_app
 from bot.slack.web import EVENTS_PATH, build_web_app
 from bot.wiring import Core
+from handlers.chat.settings import secret
 
 log = logging.getLogger("callwatch.slack")
 

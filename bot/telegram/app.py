@@ -28,7 +28,6 @@ from telegram.ext import (
 )
 
 from bot.lifecycle import run_until, stop_on_signals
-from bot.settings import secret
 from bot.telegram.access import AccessGate
 from bot.telegram.buttons import ButtonPresses
 from bot.telegram.chats import ChatEvents
@@ -37,6 +36,7 @@ from bot.telegram.dialogs import CHOICE_PREFIX, IDLE_TIMEOUT, GuidedDialog
 from bot.telegram.offsets import OffsetPoller, UpdateLedger
 from bot.telegram.webhook import webhook_app
 from bot.wiring import Core
+from handlers.chat.settings import secret
 
 log = logging.getLogger("callwatch.telegram")
 

@@ -11,11 +11,11 @@ import logging
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.reply import Reply
 from bot.telegram.delivery import deliver
 from bot.telegram.render import RenderedReply, render
 from bot.telegram.requests import chat_request, command_parts
 from bot.wiring import Core
+from handlers.chat.reply import Reply
 
 log = logging.getLogger("callwatch.telegram")
 

@@ -27,11 +27,11 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.reply import Form, Reply
-from bot.request import Role
 from bot.telegram.commands import CommandBridge
 from bot.telegram.render import render
 from bot.telegram.requests import chat_request, command_parts
+from handlers.chat.reply import Form, Reply
+from handlers.chat.request import Role
 
 IDLE_TIMEOUT = timedelta(minutes=10)
 CHOICE_PREFIX = "dialog|"

@@ -2,7 +2,7 @@
 
 It renders with the same renderer as command replies and paces itself with the same `AIORateLimiter`. Its
 job differs from a command reply in one way: the worker decides what happens after a failure, so Telegram's
-errors become the neutral ones of bot/notifier.py instead of being handled here.
+errors become the neutral ones of handlers/alerts/delivery.py instead of being handled here.
 
 | Telegram says                          | the worker gets            |
 | -------------------------------------- | -------------------------- |
@@ -23,19 +23,19 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bot.notifier import (
+from bot.telegram.app import file_url
+from bot.telegram.delivery import once, retry_seconds, send_rendered
+from bot.telegram.render import render
+from handlers.alerts.delivery import (
     ChannelGoneError,
     ChannelMovedError,
     DeliveryError,
     RateLimitedError,
     TransientDeliveryError,
 )
-from bot.reply import Reply
-from bot.request import Platform
-from bot.settings import Settings, secret
-from bot.telegram.app import file_url
-from bot.telegram.delivery import once, retry_seconds, send_rendered
-from bot.telegram.render import render
+from handlers.chat.reply import Reply
+from handlers.chat.request import Platform
+from handlers.chat.settings import Settings, secret
 
 T = TypeVar("T")
 GONE_MESSAGES = ("chat not found", "bot was kicked", "bot is not a member", "have no rights to send")

@@ -1,6 +1,6 @@
 """A neutral `Reply` as Telegram messages: HTML with every piece of user text escaped, split under 4,096.
 
-Replies are plain text (see bot/reply.py); here the title becomes bold, a table a `<pre>` block, the footer
+Replies are plain text (see handlers/chat/reply.py); here the title becomes bold, a table a `<pre>` block, the footer
 italic, and buttons an inline keyboard. Nothing is passed through unescaped, so a note reading `<b>` or
 `<a href=…>` shows as typed. Pieces are split on line boundaries *before* escaping and measured *after*, so a
 split never cuts an entity like `&amp;` in half and every message stays under Telegram's limit.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.reply import Button, Reply, render_table
+from handlers.chat.reply import Button, Reply, render_table
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from telegram import Message, Update, User
 
-from bot.request import ChatRequest, Platform
-from handlers.context import HandlerContext
+from handlers.chat.context import HandlerContext
+from handlers.chat.request import ChatRequest, Platform
 
 COMMAND_ALIASES = {"start": "help"}  # Telegram clients send /start when a person first opens the bot
 

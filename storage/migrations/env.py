@@ -6,9 +6,6 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import storage.alert_models  # the readiness plan
-import storage.models  # noqa: F401  (registers the tables on SQLModel.metadata)
-
 target_metadata = SQLModel.metadata
 
 

@@ -16,13 +16,13 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot.notifier import ChannelGoneError, RateLimitedError, TransientDeliveryError
+from bot.alert_worker import AlertWorker, WorkerOptions
 from bot.pacing import UNLIMITED, RateLimit
-from bot.reply import Reply
-from bot.request import Platform
 from bot.wiring import Core
-from bot.worker import AlertWorker, WorkerOptions
-from storage.alert_models import AlertPost
+from handlers.alerts.delivery import ChannelGoneError, RateLimitedError, TransientDeliveryError
+from handlers.chat.reply import Reply
+from handlers.chat.request import Platform
+from storage.models import AlertPost
 from tests.conftest import FrozenClock, RequestMaker
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import io
 
-from bot.console_notifier import post_due_to_console
-from bot.request import Platform
+from bot.console.notifier import post_due_to_console
 from bot.wiring import Core
+from handlers.chat.request import Platform
 from storage import subscriptions
-from storage.alert_models import PostState
+from storage.models import PostState
 from tests.alerts.conftest import RecordingPlatform, WorkerMaker, log_contact, plan_rows, run, subscribe
 from tests.conftest import FrozenClock, RequestMaker
 from tests.helpers import row_counts

@@ -9,12 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.notifier import ChannelMovedError
 from bot.pacing import RateLimit
-from bot.reply import Reply
 from bot.wiring import Core
+from handlers.alerts.delivery import ChannelMovedError
+from handlers.chat.reply import Reply
 from storage import subscriptions
-from storage.alert_models import PostState
+from storage.models import PostState
 from tests.alerts.conftest import RecordingPlatform, WorkerMaker, log_contact, plan_rows, run, subscribe
 from tests.conftest import FrozenClock, RequestMaker
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.wiring import Core
-from storage.alert_models import PostKind, PostState
+from storage.models import PostKind, PostState
 from tests.alerts.conftest import RecordingPlatform, WorkerMaker, log_contact, plan_rows, run, subscribe
 from tests.conftest import FrozenClock, RequestMaker
 

@@ -14,13 +14,13 @@ from datetime import timedelta
 
 import pytest
 
+from bot.alert_worker import AlertWorker, WorkerOptions
 from bot.pacing import UNLIMITED
-from bot.settings import Settings
 from bot.wiring import Core, build_core
-from bot.worker import AlertWorker, WorkerOptions
-from storage import alerts
-from storage.alert_models import PostState
+from handlers.chat.settings import Settings
+from storage import alert_posts
 from storage.database import Database
+from storage.models import PostState
 from tests.alerts.conftest import RecordingPlatform, log_contact, plan_rows, subscribe
 from tests.conftest import FrozenClock, RequestMaker
 
@@ -89,9 +89,11 @@ def test_a_claimed_row_is_skipped_not_waited_for(pg_core: Core, make_request: Re
     clock.advance(hours=72)
     lease = timedelta(minutes=2)
     with pg_core.db.transaction() as first:
-        held = alerts.claim_due(first, now=clock(), worker_id="a", lease=lease, platforms=["slack"], limit=30)
+        held = alert_posts.claim_due(first, now=clock(), worker_id="a", lease=lease, platforms=["slack"], limit=30)
         with pg_core.db.transaction() as second:  # while the first claim is uncommitted
-            taken = alerts.claim_due(second, now=clock(), worker_id="b", lease=lease, platforms=["slack"], limit=500)
+            taken = alert_posts.claim_due(
+                second, now=clock(), worker_id="b", lease=lease, platforms=["slack"], limit=500
+            )
         assert len(held) == 30 and len(taken) == 170
         assert not {row.id for row in held} & {row.id for row in taken}
     claimers = Counter(row.claimed_by for row in plan_rows(pg_core))

@@ -139,7 +139,7 @@ def free_port() -> int:
 
 def callwatch() -> list[str]:
     found = shutil.which("callwatch", path=str(Path(sys.executable).parent))
-    return [found] if found else [sys.executable, "-m", "bot.cli"]
+    return [found] if found else [sys.executable, "-m", "bot.cli.main"]
 
 
 def serve_env(database_url: str, api_url: str) -> dict[str, str]:

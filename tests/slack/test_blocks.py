@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.reply import Reply
 from bot.slack.blocks import blocks
+from handlers.chat.reply import Reply
 
 
 def test_mentions_become_real_mentions_and_nothing_else_does() -> None:

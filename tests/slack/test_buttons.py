@@ -9,10 +9,10 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import select
 
+from bot.alert_worker import AlertWorker
 from bot.slack import SlackNotifier
 from bot.wiring import Core
-from bot.worker import AlertWorker
-from storage.alert_models import AlertPost
+from storage.models import AlertPost
 from tests.conftest import FrozenClock
 from tests.slack.conftest import TOKEN, SlackClient
 from tests.slack.test_commands import texts

@@ -8,10 +8,10 @@ import time
 
 from sqlmodel import select
 
-from bot.reply import Image, Reply
-from bot.request import ChatRequest
 from bot.wiring import Core
-from handlers.context import HandlerContext
+from handlers.chat.context import HandlerContext
+from handlers.chat.reply import Image, Reply
+from handlers.chat.request import ChatRequest
 from storage.models import ContactReport, StrikeReport
 from tests.helpers import row_counts
 from tests.slack.conftest import SlackClient, command_body, signed_headers

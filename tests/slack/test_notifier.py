@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.notifier import ChannelGoneError, RateLimitedError, TransientDeliveryError
-from bot.reply import Button, Reply
-from bot.settings import Settings
 from bot.slack import SlackNotifier
 from bot.slack.client import RATE_LIMIT_RETRIES
+from handlers.alerts.delivery import ChannelGoneError, RateLimitedError, TransientDeliveryError
+from handlers.chat.reply import Button, Reply
+from handlers.chat.settings import Settings
 from tests.slack.conftest import TOKEN, free_port
 from tests.slack.standin import StandinSlack
 

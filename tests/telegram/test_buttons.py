@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.reply import Button, Reply
 from bot.telegram.notifier import TelegramNotifier
 from bot.wiring import Core
+from handlers.chat.reply import Button, Reply
 from storage.models import ContactReport
 from tests.telegram.conftest import ADMIN, GROUP, RunningBot
 from tests.telegram.standin import BotApiStandIn
@@ -46,8 +46,8 @@ async def test_acknowledge_button_on_an_alert(
     standin: BotApiStandIn, telegram_bot: RunningBot, telegram_core: Core
 ) -> None:
     """The alert engine's own buttons, pressed in a group: the alert is acknowledged by the presser."""
-    from handlers.alert_messages import _actions
-    from storage.alert_models import AlertPost
+    from handlers.alerts.messages import _actions
+    from storage.models import AlertPost
 
     await standin.say(ADMIN, "/alerts subscribe", chat_id=GROUP)
     await standin.say(ADMIN, "/contact at=now parties=Trump,Putin", chat_id=GROUP)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.notifier import ChannelGoneError, RateLimitedError
-from bot.reply import Button, Image, Reply
-from bot.settings import Settings
 from bot.telegram.notifier import TelegramNotifier, telegram_notifier
+from handlers.alerts.delivery import ChannelGoneError, RateLimitedError
+from handlers.chat.reply import Button, Image, Reply
+from handlers.chat.settings import Settings
 from tests.telegram.conftest import GROUP
 from tests.telegram.standin import BotApiStandIn
 

@@ -7,8 +7,8 @@ import html
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.reply import Reply, Table
 from bot.telegram.render import MESSAGE_LIMIT, parse_callback, render
+from handlers.chat.reply import Reply, Table
 
 
 def test_structure_and_escaping() -> None:

@@ -1,0 +1,193 @@
+"""The `callwatch` command line (Typer). Each command is a thin call into the module that does the work."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.logs import configure_logging
+from bot.wiring import Core, build_core
+from handlers.chat.settings import Settings
+
+app = typer.Typer(
+    help="callwatch: log leader contacts and strikes, alert channels, measure what follows.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+serve_app = typer.Typer(help="Run one chat adapter.", no_args_is_help=True)
+import_app = typer.Typer(help="Bulk import from CSV (idempotent: a re-import adds nothing).", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(serve_app, name="serve")
+app.add_typer(import_app, name="import")
+app.add_typer(db_app, name="db")
+
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details.")]
+
+
+def _core() -> Core:
+    try:
+        settings = Settings()
+    except Exception as error:  # pydantic's message names the bad variable
+        typer.echo(f"callwatch: bad setting: {error}", err=True)
+        raise typer.Exit(2) from None
+    from storage.database import SchemaOutdatedError
+
+    try:
+        return build_core(settings)
+    except SchemaOutdatedError as error:
+        typer.echo(f"callwatch: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def run(verbose: Verbose = False) -> None:
+    """Every adapter whose tokens are set, plus the alert worker; with no tokens, the console chat."""
+    configure_logging(verbose=verbose, quiet_console=True)
+    core = _core()
+    if not (core.settings.has_slack or core.settings.has_telegram):
+        from bot.console.chat import run_console
+
+        typer.echo("No Slack or Telegram token set: starting the console chat (type /help, Ctrl-D to leave).", err=True)
+        raise typer.Exit(run_console(core, sys.stdin, sys.stdout))
+    from bot.supervisor import run_everything
+
+    asyncio.run(run_everything(core))
+
+
+@app.command()
+def console(verbose: Verbose = False) -> None:
+    """The console chat: reads commands line by line from standard input (typed or piped)."""
+    configure_logging(verbose=verbose, quiet_console=True)
+    from bot.console.chat import run_console
+
+    raise typer.Exit(run_console(_core(), sys.stdin, sys.stdout))
+
+
+@serve_app.command("slack")
+def serve_slack(
+    http: Annotated[bool, typer.Option("--http", help="Serve HTTP at /slack/events instead of Socket Mode.")] = False,
+    port: Annotated[int, typer.Option("--port", help="HTTP port.")] = 3000,
+    verbose: Verbose = False,
+) -> None:
+    """The Slack adapter (Socket Mode by default)."""
+    configure_logging(verbose=verbose)
+    from bot.slack import run_slack
+
+    asyncio.run(run_slack(_core(), http=http, port=port))
+
+
+@serve_app.command("telegram")
+def serve_telegram(
+    webhook: Annotated[bool, typer.Option("--webhook", help="Receive updates by webhook instead of polling.")] = False,
+    port: Annotated[int, typer.Option("--port", help="Webhook HTTP port.")] = 8443,
+    verbose: Verbose = False,
+) -> None:
+    """The Telegram adapter (long polling by default)."""
+    configure_logging(verbose=verbose)
+    from bot.telegram import run_telegram
+
+    asyncio.run(run_telegram(_core(), webhook=webhook, port=port))
+
+
+@app.command()
+def worker(verbose: Verbose = False) -> None:
+    """The alert worker alone: posts due alerts (several may run against one PostgreSQL)."""
+    configure_logging(verbose=verbose)
+    from bot.alert_worker import run_worker
+    from bot.lifecycle import stop_on_signals
+
+    core = _core()
+
+    async def until_signalled() -> None:
+        await run_worker(core, stop=stop_on_signals())
+
+    asyncio.run(until_signalled())
+
+
+@import_app.command("strikes")
+def import_strikes(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    format: Annotated[str, typer.Option("--format", help="Source format name.")] = "callwatch",
+    verbose: Verbose = False,
+) -> None:
+    """Import strike reports from a CSV file."""
+    configure_logging(verbose=verbose, quiet_console=True)
+    from bot.cli.imports import import_strikes_cli
+
+    raise typer.Exit(import_strikes_cli(_core(), file, format))
+
+
+@import_app.command("contacts")
+def import_contacts(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    verbose: Verbose = False,
+) -> None:
+    """Import contact reports from a CSV file (date, time, kind, parties, source, confidence)."""
+    configure_logging(verbose=verbose, quiet_console=True)
+    from bot.cli.imports import import_contacts_cli
+
+    raise typer.Exit(import_contacts_cli(_core(), file))
+
+
+@app.command()
+def analyze(
+    window: Annotated[int, typer.Option("--window", min=1, max=30, help="Days after each contact.")] = 3,
+    json_output: Annotated[bool, typer.Option("--json", help="Every figure as JSON.")] = False,
+    verbose: Verbose = False,
+) -> None:
+    """Do strikes rise after contacts? Effect size and permutation p-value against the baseline."""
+    configure_logging(verbose=verbose, quiet_console=True)
+    from bot.cli.reports import analyze_cli
+
+    raise typer.Exit(analyze_cli(_core(), window=window, as_json=json_output))
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", help="csv, json, or png (the chart; needs --output).")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")] = None,
+    verbose: Verbose = False,
+) -> None:
+    """The timeline for scripts, as CSV or JSON; or the timeline chart as a PNG file."""
+    configure_logging(verbose=verbose, quiet_console=True)
+    from bot.cli.reports import export_cli
+
+    raise typer.Exit(export_cli(_core(), format=format, output=output))
+
+
+@db_app.command("upgrade")
+def db_upgrade(verbose: Verbose = False) -> None:
+    """Apply schema migrations."""
+    configure_logging(verbose=verbose)
+    from storage.database import Database
+
+    database = Database(Settings().database_url)
+    before = database.current_revisions()
+    database.upgrade()
+    after = database.current_revisions()
+    typer.echo(f"schema {'already current' if before == after else 'upgraded'}: {', '.join(sorted(after))}")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Exit 0 when the database answers and its schema is current (health checks, deploy scripts)."""
+    from storage.database import Database
+
+    try:
+        database = Database(Settings().database_url)
+        current = database.is_current()
+    except Exception as error:
+        typer.echo(f"database unreachable: {type(error).__name__}", err=True)
+        raise typer.Exit(1) from None
+    if not current:
+        typer.echo("schema behind: run `callwatch db upgrade`", err=True)
+        raise typer.Exit(1)
+    typer.echo("database ok, schema current")
+
+
+if __name__ == "__main__":
+    app()

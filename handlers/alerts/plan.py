@@ -1,0 +1,181 @@
+"""Planning a contact's readiness posts: the alert, reminders, escalation and window-close summary per channel.
+
+`AlertPlanner` is a contact hook, so the plan is written in the same transaction as the contact itself: a
+contact the bot confirmed always has its plan, and a retraction always cancels it. The worker only executes
+the rows; nothing is kept in memory or in the scheduler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import event
+from sqlmodel import Session
+
+from handlers.alerts.messages import format_offset
+from handlers.chat.context import HandlerContext
+from handlers.text.durations import parse_offsets
+from handlers.text.times import as_utc, show_time
+from storage import alert_posts, subscriptions
+from storage.models import AlertPost, ChannelSubscription, ContactReport, PostKind
+
+# --- wake-ups -------------------------------------------------------------------------------------------------
+# A worker in this process wants to hear about new rows at once rather than at its next poll. Listeners run
+# after the transaction commits (before it, the worker could not see the rows).
+_listeners: list[Callable[[], None]] = []
+
+
+def on_plan_changed(listener: Callable[[], None]) -> Callable[[], None]:
+    """Call `listener` after every commit that adds due rows; returns a function that stops it."""
+    _listeners.append(listener)
+    return lambda: _listeners.remove(listener) if listener in _listeners else None
+
+
+def wake_after_commit(session: Session) -> None:
+    if not _listeners:
+        return
+
+    def fire(_session: Session) -> None:
+        for listener in list(_listeners):
+            listener()
+
+    event.listen(session, "after_commit", fire, once=True)
+
+
+# --- the ladder -----------------------------------------------------------------------------------------------
+def channel_offsets(subscription: ChannelSubscription, default: tuple[int, ...]) -> tuple[int, ...]:
+    try:
+        return parse_offsets(subscription.offsets)
+    except ValueError:  # a row written by hand; the setting has been validated at start-up
+        return default
+
+
+def plan_channel(
+    contact: ContactReport, subscription: ChannelSubscription, offsets: tuple[int, ...], now: datetime
+) -> list[AlertPost]:
+    """The rows one channel is owed for a contact, or none if the channel's window has already closed.
+
+    The alert goes out at once (or at the first offset, if that is still ahead); reminders whose time has
+    passed are skipped, because a reminder of a moment already gone says nothing the alert does not.
+    """
+    occurred = as_utc(contact.occurred_at)
+    window = offsets[-1]
+    closes = occurred + timedelta(seconds=window)
+    if closes <= now:
+        return []
+
+    def row(kind: PostKind, step: int, offset: int, due: datetime) -> AlertPost:
+        return AlertPost(
+            contact_id=contact.id,
+            channel=subscription.channel,
+            platform=subscription.platform,
+            channel_id=subscription.channel_id,
+            kind=kind,
+            step=step,
+            offset_seconds=offset,
+            window_seconds=window,
+            due_at=due,
+            next_attempt_at=due,
+            created_at=now,
+            updated_at=now,
+        )
+
+    alert_due = max(now, occurred + timedelta(seconds=offsets[0])) if len(offsets) > 1 else now
+    posts = [row(PostKind.ALERT, 0, offsets[0], alert_due)]
+    for step, offset in enumerate(offsets[1:-1], start=1):
+        due = occurred + timedelta(seconds=offset)
+        if due > now:
+            posts.append(row(PostKind.REMINDER, step, offset, due))
+    posts.append(row(PostKind.SUMMARY, len(offsets) - 1, window, closes))
+    if subscription.escalate_after_seconds:
+        escalate_at = alert_due + timedelta(seconds=subscription.escalate_after_seconds)
+        if escalate_at < closes:
+            posts.append(row(PostKind.ESCALATION, 0, int((escalate_at - occurred).total_seconds()), escalate_at))
+    return posts
+
+
+class AlertPlanner:
+    """The contact hook that plans (and on retraction cancels) every subscribed channel's readiness posts."""
+
+    def logged(self, session: Session, contact: ContactReport, ctx: HandlerContext) -> list[str]:
+        if contact.duplicate_of_id is not None or contact.retracted_at is not None or contact.id is None:
+            return []  # the same contact inside two hours: its window is already open (the handler says so)
+        if alert_posts.has_plan(session, contact.id):
+            return []
+        channels = subscriptions.active(session)
+        now = ctx.now()
+        if not channels:
+            if self._window_closed(contact, channels, ctx) <= now:
+                return [self._historical(contact, channels, ctx)]
+            return ["No channel is subscribed to readiness alerts yet: /alerts subscribe in a channel to start."]
+        planned: list[AlertPost] = []
+        reached = 0
+        for subscription in channels:
+            posts = plan_channel(
+                contact, subscription, channel_offsets(subscription, ctx.settings.offsets_seconds), now
+            )
+            reached += bool(posts)
+            planned += posts
+        if not planned:
+            return [self._historical(contact, channels, ctx)]
+        alert_posts.add_posts(session, planned)
+        wake_after_commit(session)
+        zone = ctx.channel_zone(contact.channel)
+        closes = max(post.due_at for post in planned if post.kind == PostKind.SUMMARY)
+        skipped = len(channels) - reached
+        line = (
+            f"Readiness alert going to {reached} subscribed channel{'s' if reached != 1 else ''} now; "
+            f"reminders through the window, which closes {show_time(closes, zone)}."
+        )
+        if skipped:
+            plural = "s" if skipped != 1 else ""
+            line += f" ({skipped} channel{plural} with a shorter window already closed: none sent there.)"
+        return [line]
+
+    def retracted(self, session: Session, contact: ContactReport, ctx: HandlerContext) -> list[str]:
+        if contact.id is None:
+            return []
+        now = ctx.now()
+        told = alert_posts.channels_told(session, contact.id)
+        where = {post.channel: post for post in alert_posts.posts_of(session, contact.id)}
+        cancelled = alert_posts.cancel_open(session, contact_id=contact.id, reason="contact retracted", at=now)
+        notices = []
+        for channel in sorted(told):
+            subscription = subscriptions.find(session, channel)
+            if subscription is None or not subscription.active:
+                continue
+            notices.append(where[channel].follow_up(PostKind.RETRACTION, now))
+        if notices:
+            alert_posts.add_posts(session, notices)
+            wake_after_commit(session)
+        if not cancelled and not notices:
+            return []
+        total = sum(cancelled.values())
+        return [
+            f"Cancelled {total} pending readiness post{'s' if total != 1 else ''}"
+            + (
+                f"; a retraction notice goes to {len(notices)} channel{'s' if len(notices) != 1 else ''}."
+                if notices
+                else "."
+            )
+        ]
+
+    @staticmethod
+    @staticmethod
+    def _window_closed(contact: ContactReport, channels: list[ChannelSubscription], ctx: HandlerContext) -> datetime:
+        """When the longest window among `channels` (the default one when none) closes."""
+        longest = max(
+            (channel_offsets(channel, ctx.settings.offsets_seconds)[-1] for channel in channels),
+            default=ctx.settings.offsets_seconds[-1],
+        )
+        return as_utc(contact.occurred_at) + timedelta(seconds=longest)
+
+    def _historical(self, contact: ContactReport, channels: list[ChannelSubscription], ctx: HandlerContext) -> str:
+        closed = self._window_closed(contact, channels, ctx)
+        longest = int((closed - as_utc(contact.occurred_at)).total_seconds())
+        when = show_time(closed, ctx.channel_zone(contact.channel))
+        return (
+            f"Its {format_offset(longest)} readiness window closed {when}: "
+            "stored as a historical record, no alerts planned."
+        )

@@ -1,0 +1,122 @@
+"""/contact — log a leader-to-leader contact report, show one, or retract one."""
+
+from __future__ import annotations
+
+from datetime import timedelta, tzinfo
+
+from handlers.chat.command import Command, reads_unless
+from handlers.chat.context import HandlerContext
+from handlers.chat.reply import Form, Reply, Visibility
+from handlers.chat.request import ChatRequest
+from handlers.contacts.parties import parse_parties, parties_key
+from handlers.records import actions as report_actions
+from handlers.records.messages import contact_details, contact_headline
+from handlers.text import arguments
+from handlers.text.durations import parse_duration
+from handlers.text.times import parse_time
+from storage import audit, contacts, records
+from storage.models import ContactReport
+
+KINDS = ("call", "meeting", "message", "envoy")
+CONFIDENCES = ("confirmed", "reported", "unverified")
+SAME_CONTACT_WITHIN = timedelta(hours=2)
+
+USAGE = """\
+/contact at=TIME parties=A,B [kind=call|meeting|message|envoy] [source=…] \
+[confidence=confirmed|reported|unverified] [duration=45m] [notes…|notes="…"]
+/contact show ID
+/contact retract ID reason="…"
+/contact with no arguments opens a form.
+TIME: 2025-07-03T14:00Z, "2025-07-03 14:00 Kyiv", "today 09:30", yesterday, now, 2h ago.
+Without a zone, the channel's zone is used. kind defaults to call, confidence to reported.
+Example: /contact at="2025-07-03 14:00 UTC" parties=Trump,Putin kind=call source=Reuters confidence=confirmed"""
+
+
+def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
+    return report_actions.handle_report_command(
+        request,
+        ctx,
+        model=ContactReport,
+        fmt=_format,
+        usage=USAGE,
+        form=Form.CONTACT,
+        log=_log,
+        on_retract=lambda session, contact: _run_hooks("retracted", session, contact, ctx),
+    )
+
+
+def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
+    zone = ctx.channel_zone(request.channel)
+    now = ctx.now()
+    spec = {
+        "at": lambda raw: parse_time(raw, now=now, zone=zone),
+        "parties": parse_parties,
+        "kind": arguments.choice(*KINDS),
+        "source": arguments.text_value(200),
+        "notes": arguments.text_value(arguments.MAX_TEXT),
+        "confidence": arguments.choice(*CONFIDENCES),
+        "duration": parse_duration,
+    }
+    parsed = arguments.parse(request.text, spec, command="contact", joinable=frozenset({"at"}))
+    missing = [name for name in ("at", "parties") if name not in parsed.values]
+    if missing:
+        first_missing = missing[0]
+        raise arguments.ArgumentError(
+            f"{' and '.join(f'{name}=' for name in missing)} {'is' if len(missing) == 1 else 'are'} required",
+            field=first_missing,
+        )
+    when, parties = parsed.values["at"], parsed.values["parties"]
+    contact = ContactReport(
+        occurred_at=when.at,
+        time_known=when.time_known,
+        parties=", ".join(parties),
+        parties_key=parties_key(parties),
+        kind=parsed.get("kind", "call"),
+        confidence=parsed.get("confidence", "reported"),
+        source=parsed.get("source"),
+        duration_seconds=parsed.get("duration"),
+        notes=parsed.notes,
+        **report_actions.provenance(request, now),
+    )
+    with ctx.db.transaction() as session:
+        root = contacts.window_root(session, contact.parties_key, contact.occurred_at, SAME_CONTACT_WITHIN)
+        contact.duplicate_of_id = root.id if root else None
+        stored, inserted = records.insert_once(session, contact)
+        if not inserted:
+            title, body = _format(stored, zone)
+            return Reply(title=f"Already logged as contact #{stored.id}", text=body)
+        audit.record(
+            session,
+            actor=request.caller,
+            channel=request.channel,
+            action="contact.log",
+            at=now,
+            entity="contact",
+            entity_id=stored.id,
+            details={"parties": stored.parties, "kind": stored.kind, "occurred_at": stored.occurred_at.isoformat()},
+        )
+        extra = _run_hooks("logged", session, stored, ctx)
+    title, body = _format(stored, zone)
+    if root is not None:
+        extra.insert(0, f"This matches contact #{root.id}: it opens no new readiness window.")
+    return Reply(title=f"Logged {title}", text="\n".join([body, *extra]), visibility=Visibility.CHANNEL)
+
+
+def _run_hooks(event: str, session: object, contact: ContactReport, ctx: HandlerContext) -> list[str]:
+    lines: list[str] = []
+    for hook in ctx.contact_hooks:
+        lines += getattr(hook, event)(session, contact, ctx)
+    return lines
+
+
+def _format(contact: ContactReport, zone: tzinfo) -> tuple[str, str]:
+    return contact_headline(contact), contact_details(contact, zone)
+
+
+COMMAND = Command(
+    name="contact",
+    summary="log a leader-to-leader contact report (starts its readiness window); show or retract one",
+    usage=USAGE,
+    handler=handle,
+    role_for=reads_unless("retract"),
+)

@@ -1,0 +1,127 @@
+"""The shape /contact and /strike share: no arguments opens a form, `show ID`, `retract ID reason=…`, else log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from typing import Any
+
+from handlers.chat.context import HandlerContext
+from handlers.chat.reply import Form, Reply, Visibility
+from handlers.chat.request import ChatRequest, Role
+from handlers.text import arguments
+from storage import audit, records
+from storage.models import ContactReport, StrikeReport
+
+Report = ContactReport | StrikeReport
+Formatter = Callable[[Report, tzinfo], tuple[str, str]]  # → (title, body)
+
+
+def provenance(request: ChatRequest, now: datetime) -> dict[str, Any]:
+    """Who logged a report, from where, when, and its redelivery key: the same columns on every report."""
+    return {
+        "reported_by": request.caller,
+        "reporter_name": request.user_name,
+        "channel": request.channel,
+        "created_at": now,
+        "request_key": request.idempotency_key,
+    }
+
+
+def handle_report_command(
+    request: ChatRequest,
+    ctx: HandlerContext,
+    *,
+    model: type[Report],
+    fmt: Formatter,
+    usage: str,
+    form: Form,
+    log: Callable[[ChatRequest, HandlerContext], Reply],
+    on_retract: Callable[..., list[str]] | None = None,
+) -> Reply:
+    """Route the first word; every `ArgumentError` becomes a specific error with the usage beneath it."""
+    noun = _noun(model)
+    text = request.text.strip()
+    if not text:
+        return Reply(title=f"Log a {noun}", text=usage, form=form)
+    first, _, rest = text.partition(" ")
+    try:
+        match first.lower():
+            case "show":
+                return show(rest, ctx, request, model, fmt)
+            case "retract":
+                return retract(rest, ctx, request, model, fmt, ctx.role_of(request), on_retract)
+            case "help":
+                return Reply(title=f"/{noun}", text=usage)
+        return log(request, ctx)
+    except arguments.ArgumentError as error:
+        field_errors = {error.field: str(error)} if error.field else {}
+        return Reply.error(f"{error}\nUsage:\n{usage}", field_errors=field_errors)
+
+
+def show(rest: str, ctx: HandlerContext, request: ChatRequest, model: type[Report], fmt: Formatter) -> Reply:
+    noun = _noun(model)
+    words = rest.split()
+    if len(words) != 1:
+        raise arguments.ArgumentError(f"say which {noun} to show: /{noun} show ID")
+    report_id = arguments.record_id(words[0], what=noun)
+    with ctx.db.reader() as session:
+        report = records.get(session, model, report_id)
+    if report is None:
+        return Reply.error(f"There is no {noun} #{report_id}.")
+    title, body = fmt(report, ctx.channel_zone(request.channel))
+    return Reply(title=title, text=body)
+
+
+def retract(
+    rest: str,
+    ctx: HandlerContext,
+    request: ChatRequest,
+    model: type[Report],
+    fmt: Formatter,
+    role: Role,
+    on_retract: Callable[..., list[str]] | None = None,
+) -> Reply:
+    """Mark a report withdrawn (never deleted). Reporters may retract their own reports; admins any."""
+    noun = _noun(model)
+    words = rest.split(maxsplit=1)
+    if not words:
+        raise arguments.ArgumentError(f"say which {noun} to retract: /{noun} retract ID reason=…")
+    report_id = arguments.record_id(words[0], what=noun)
+    parsed = arguments.parse(
+        words[1] if len(words) > 1 else "", {"reason": arguments.text_value(500)}, command=noun, notes=False
+    )
+    reason = parsed.get("reason")
+    if not reason:
+        raise arguments.ArgumentError(f'say why: /{noun} retract {report_id} reason="…"', field="reason")
+    zone = ctx.channel_zone(request.channel)
+    with ctx.db.transaction() as session:
+        report = records.get(session, model, report_id)
+        if report is None:
+            return Reply.error(f"There is no {noun} #{report_id}.")
+        if report.retracted_at is not None:
+            return Reply.error(f"{noun.capitalize()} #{report_id} was already retracted ({report.retract_reason}).")
+        if report.reported_by != request.caller and not role.allows(Role.ADMIN):
+            return Reply.error(f"Only an admin or its reporter may retract {noun} #{report_id}.")
+        now = ctx.now()
+        records.retract(session, report, by=request.caller, reason=reason, at=now)
+        audit.record(
+            session,
+            actor=request.caller,
+            channel=request.channel,
+            action=f"{noun}.retract",
+            at=now,
+            entity=noun,
+            entity_id=report_id,
+            details={"reason": reason},
+        )
+        extra = on_retract(session, report) if on_retract else []
+    _title, body = fmt(report, zone)
+    lines = [body, *extra]
+    return Reply(
+        title=f"{noun.capitalize()} #{report_id} retracted", text="\n".join(lines), visibility=Visibility.CHANNEL
+    )
+
+
+def _noun(model: type[Report]) -> str:
+    return "contact" if model is ContactReport else "strike"

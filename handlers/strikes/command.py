@@ -1,0 +1,104 @@
+"""/strike — log a strike report, show one, or retract one."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from handlers.chat.command import Command, reads_unless
+from handlers.chat.context import HandlerContext
+from handlers.chat.reply import Form, Reply, Visibility
+from handlers.chat.request import ChatRequest
+from handlers.records import actions as report_actions
+from handlers.records.messages import strike_details, strike_headline
+from handlers.strikes.weapons import parse_weapons, totals
+from handlers.text import arguments
+from handlers.text.times import parse_time
+from storage import audit, records
+from storage.models import StrikeReport
+
+USAGE = """\
+/strike at=TIME [drones=N] [missiles=N] [weapons="Shahed-136:400,Iskander-M:6"] [region=…] [killed=N] \
+[injured=N] [source=…] [notes…|notes="…"]
+/strike show ID
+/strike retract ID reason="…"
+/strike with no arguments opens a form.
+Give drones=, missiles= or weapons= (totals are derived from weapons= when not given).
+Example: /strike at="2025-07-04 01:00 Kyiv" drones=539 missiles=11 region=Kyiv source=kpszsu"""
+
+
+def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
+    return report_actions.handle_report_command(
+        request, ctx, model=StrikeReport, fmt=_format, usage=USAGE, form=Form.STRIKE, log=_log
+    )
+
+
+def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
+    zone = ctx.channel_zone(request.channel)
+    now = ctx.now()
+    spec = {
+        "at": lambda raw: parse_time(raw, now=now, zone=zone),
+        "drones": arguments.count,
+        "missiles": arguments.count,
+        "weapons": parse_weapons,
+        "region": arguments.text_value(120),
+        "killed": arguments.count,
+        "injured": arguments.count,
+        "source": arguments.text_value(200),
+        "notes": arguments.text_value(arguments.MAX_TEXT),
+    }
+    parsed = arguments.parse(request.text, spec, command="strike", joinable=frozenset({"at"}))
+    if "at" not in parsed.values:
+        raise arguments.ArgumentError("at= is required: when did the strike start?", field="at")
+    if not {"drones", "missiles", "weapons"} & parsed.values.keys():
+        raise arguments.ArgumentError(
+            "say what was launched: drones=N, missiles=N or weapons=MODEL:N,…", field="drones"
+        )
+    weapons: dict[str, int] = parsed.get("weapons", {})
+    derived_drones, derived_missiles = totals(weapons)
+    strike = StrikeReport(
+        started_at=parsed.values["at"].at,
+        time_known=parsed.values["at"].time_known,
+        drones=parsed.get("drones", derived_drones),
+        missiles=parsed.get("missiles", derived_missiles),
+        weapons=weapons,
+        region=parsed.get("region"),
+        killed=parsed.get("killed"),
+        injured=parsed.get("injured"),
+        source=parsed.get("source"),
+        notes=parsed.notes,
+        **report_actions.provenance(request, now),
+    )
+    with ctx.db.transaction() as session:
+        stored, inserted = records.insert_once(session, strike)
+        if inserted:
+            audit.record(
+                session,
+                actor=request.caller,
+                channel=request.channel,
+                action="strike.log",
+                at=now,
+                entity="strike",
+                entity_id=stored.id,
+                details={
+                    "drones": stored.drones,
+                    "missiles": stored.missiles,
+                    "started_at": stored.started_at.isoformat(),
+                },
+            )
+    title, body = _format(stored, zone)
+    if not inserted:
+        return Reply(title=f"Already logged as strike #{stored.id}", text=body)
+    return Reply(title=f"Logged {title}", text=body, visibility=Visibility.CHANNEL)
+
+
+def _format(strike: StrikeReport, zone: tzinfo) -> tuple[str, str]:
+    return strike_headline(strike), strike_details(strike, zone)
+
+
+COMMAND = Command(
+    name="strike",
+    summary="log a strike report (drones, missiles, weapons, region, casualties); show or retract one",
+    usage=USAGE,
+    handler=handle,
+    role_for=reads_unless("retract"),
+)
