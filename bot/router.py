@@ -1,4 +1,9 @@
-"""Maps a command word to its handler, checks the caller's role, and contains every failure.
+"""Maps a command word to its handler, checks that the caller's role allows the action asked for, and contains every
+failure.
+
+The action is chosen once, by the command itself (`Command.route`), and the handler receives it already chosen:
+the role check and the deed cannot disagree, however the text is worded. Text that names no declared action is
+refused (deny by default).
 
 No exception leaves `Router.handle`: a bug becomes a short error with an id in the chat (the stack trace goes to
 the log only), and the handler's transaction has already rolled back, so nothing half-written stays behind.
@@ -7,52 +12,36 @@ the log only), and the handler's transaction has already rolled back, so nothing
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from handlers.chat.command import Command
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Reply
-from handlers.chat.request import ChatRequest, Platform, Role
+from handlers.chat.request import ChatRequest, Role
+from handlers.roles import rules
 
 log = logging.getLogger("callwatch.router")
 
-DEFAULT_ROLES: Mapping[Platform, Role] = {
-    Platform.SLACK: Role.VIEWER,  # workspace members may read; writing needs a grant
-    Platform.TELEGRAM: Role.NONE,  # Telegram is open to the world: unknown users are refused
-    Platform.CONSOLE: Role.VIEWER,  # admin on a local SQLite database, see `role_of`
-}
-
 
 class Router:
-    def __init__(
-        self,
-        ctx: HandlerContext,
-        commands: Iterable[Command],
-        default_roles: Mapping[Platform, Role] = DEFAULT_ROLES,
-    ) -> None:
+    def __init__(self, ctx: HandlerContext, commands: Iterable[Command]) -> None:
         self.ctx = ctx
         self.commands: dict[str, Command] = {command.name: command for command in commands}
-        self.default_roles = default_roles
-        ctx.commands = self.commands
-        ctx.role_of = self.role_of
 
     def role_of(self, request: ChatRequest) -> Role:
-        if request.caller in self.ctx.settings.admin_ids:
-            return Role.ADMIN
-        if request.platform is Platform.CONSOLE and self.ctx.db.is_sqlite:
-            return Role.ADMIN  # whoever can open the local database file owns it
-        granted = self.ctx.granted_role(request.caller)
-        return Role(granted) if granted else self.default_roles.get(request.platform, Role.NONE)
+        return rules.role_of(request, self.ctx)
 
     def handle(self, request: ChatRequest) -> Reply:
         started = time.perf_counter()
         name = request.command.lower().lstrip("/")
         outcome = "ok"
+        action = "-"
         try:
-            reply = self._dispatch(name, request)
+            reply, action = self._dispatch(name, request)
             outcome = "ok" if reply.ok else "refused"
             return reply
         except Exception:
@@ -68,6 +57,7 @@ class Router:
                 "command handled",
                 extra={
                     "command": name,
+                    "action": action,
                     "platform": str(request.platform),
                     "user": request.caller,
                     "channel": request.channel,
@@ -80,22 +70,22 @@ class Router:
         """Handlers block on the database; run them off the event loop."""
         return await asyncio.to_thread(self.handle, request)
 
-    def _dispatch(self, name: str, request: ChatRequest) -> Reply:
+    def _dispatch(self, name: str, request: ChatRequest) -> tuple[Reply, str]:
         command = self.commands.get(name)
         if command is None:
-            return Reply.error(f"Unknown command /{name}. Type /help to see what I understand.")
-        needed = command.role_for(request.text)
+            return Reply.error(f"Unknown command /{name}. Type /help to see what I understand."), "-"
         role = self.role_of(request)
-        if role is Role.NONE:
-            return Reply.error(
-                f"You are not registered with callwatch. Ask an admin to run "
-                f"/role grant user={request.caller} role=reporter"
-            )
-        if not role.allows(needed):
-            words = request.text.split(maxsplit=1)
-            action = f"/{name} {words[0]}" if words and "=" not in words[0] else f"/{name}"
-            return Reply.error(
-                f"{action} needs the {needed} role; you are a {role}. Ask an admin to run "
-                f"/role grant user={request.caller} role={needed}"
-            )
-        return command.handler(request, self.ctx)
+        if role is Role.NONE:  # strangers learn nothing about the commands, only how to get in
+            return Reply.error(rules.refusal(request, role, Role.VIEWER, f"/{name}")), "-"
+        routed = command.route(request.text)
+        if routed is None:
+            first = request.text.strip().split(maxsplit=1)[0]
+            *most, last = command.action_words
+            words = f"{', '.join(most)} or {last}" if most else last
+            return Reply.error(f"unknown /{name} action {first!r}: use {words}\nUsage:\n{command.usage}"), "-"
+        action = routed.action
+        if not role.allows(action.role):
+            doing = f"/{name} {action.word}" if action.word else f"/{name}"
+            return Reply.error(rules.refusal(request, role, action.role, doing)), action.name
+        decided = dataclasses.replace(request, text=routed.text, role=role)
+        return action.run(decided, self.ctx), action.name

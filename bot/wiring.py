@@ -1,15 +1,17 @@
-"""Builds the pieces every entry point shares: database, handler context, router."""
+"""Builds the pieces every entry point shares: database, handler context, router, and the health of each part."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.health import Health
+from bot.platforms import all_platforms
 from bot.router import Router
 from handlers.chat.context import HandlerContext, system_clock
-from handlers.chat.registry import all_commands
 from handlers.chat.settings import Settings
+from handlers.registry import all_commands
 from storage.database import Database
 
 
@@ -19,18 +21,33 @@ class Core:
     db: Database
     ctx: HandlerContext
     router: Router
+    health: Health = field(default_factory=Health)
 
     def close(self) -> None:
         self.db.dispose()
 
 
 def build_core(settings: Settings | None = None, *, clock: Callable[[], datetime] = system_clock) -> Core:
-    """Open the database (creating the schema if it is empty) and route every command."""
+    """Open the database (creating the schema if it is empty) and route every command.
+
+    The handlers learn about platforms only through the registry's descriptors (their users, default roles), so a
+    platform registered before this call is known to every command.
+    """
     settings = settings or Settings()
     db = Database(settings.database_url)
     db.ensure_schema()
-    ctx = HandlerContext(db=db, settings=settings, clock=clock, contact_hooks=list(_contact_hooks()))
-    return Core(settings=settings, db=db, ctx=ctx, router=Router(ctx, all_commands()))
+    commands = {command.name: command for command in all_commands()}
+    ctx = HandlerContext(
+        db=db,
+        settings=settings,
+        clock=clock,
+        contact_hooks=list(_contact_hooks()),
+        commands=commands,
+        platforms=all_platforms(),
+    )
+    router = Router(ctx, commands.values())
+    router.commands = commands  # one mapping: a command added for a test is also what /help lists
+    return Core(settings=settings, db=db, ctx=ctx, router=router)
 
 
 def _contact_hooks() -> list:

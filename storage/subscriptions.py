@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from storage.channels import Channel
 from storage.models import ChannelSubscription
 
 
@@ -42,8 +43,8 @@ def move(session: Session, old_channel: str, new_channel: str, *, at: datetime) 
         return False
     if find(session, new_channel) is not None:
         return deactivate(session, old_channel, f"moved to {new_channel}", at=at)
-    platform, _, channel_id = new_channel.partition(":")
-    row.channel, row.platform, row.channel_id, row.updated_at = new_channel, platform, channel_id, at
+    moved = Channel.from_key(new_channel)
+    row.channel, row.platform, row.channel_id, row.updated_at = moved.key, moved.platform, moved.id, at
     session.add(row)
     session.flush()
     return True

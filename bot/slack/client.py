@@ -21,9 +21,14 @@ def rate_limit_retry() -> AsyncRateLimitErrorRetryHandler:
     return AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
 
 
+def api_base_url(settings: Settings) -> str:
+    return settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
+
+
 def web_client(settings: Settings) -> AsyncWebClient:
-    base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
-    client = AsyncWebClient(token=secret(settings.slack_bot_token), base_url=base_url, timeout=TIMEOUT_SECONDS)
+    client = AsyncWebClient(
+        token=secret(settings.slack_bot_token), base_url=api_base_url(settings), timeout=TIMEOUT_SECONDS
+    )
     client.retry_handlers.append(rate_limit_retry())
     return client
 

@@ -26,7 +26,7 @@ async def run_slack(
 ) -> None:
     """Serve until `stop` is set or the process gets SIGTERM/SIGINT."""
     settings = core.settings
-    if not settings.has_slack:
+    if settings.slack_bot_token is None:
         raise SlackConfigError("callwatch: SLACK_BOT_TOKEN is not set")
     stop = stop or stop_on_signals()
     if http:

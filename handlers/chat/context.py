@@ -1,6 +1,8 @@
-"""What a handler may use besides the request: the database, settings, the clock and the contact hooks.
+"""What a handler may use besides the request: the database, settings, the clock, the contact hooks, the commands
+and what it may know about each platform.
 
-The clock is injected so tests move time instead of waiting for it.
+Built once by the wiring and never changed by the router: every field is given at construction. The clock is
+injected so tests move time instead of waiting for it.
 """
 
 from __future__ import annotations
@@ -8,20 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from sqlmodel import Session
 
 from handlers.chat.expiring import Expiring
-from handlers.chat.request import ChatRequest, Role
+from handlers.chat.platform_rules import PlatformRules
 from handlers.chat.settings import Settings
 from handlers.text.zones import UnknownZoneError, resolve_zone
 from storage import roles, subscriptions
 from storage.database import Database
 from storage.models import ContactReport
-
-if TYPE_CHECKING:
-    from handlers.chat.command import Command
 
 
 class ContactHook(Protocol):
@@ -33,6 +32,14 @@ class ContactHook(Protocol):
     def logged(self, session: Session, contact: ContactReport, ctx: HandlerContext) -> list[str]: ...
 
     def retracted(self, session: Session, contact: ContactReport, ctx: HandlerContext) -> list[str]: ...
+
+
+class CommandHelp(Protocol):
+    """What /help shows of a command (`handlers.chat.command.Command` has it)."""
+
+    name: str
+    summary: str
+    usage: str
 
 
 ZONE_CACHE_SECONDS = 30.0
@@ -49,8 +56,8 @@ class HandlerContext:
     settings: Settings
     clock: Callable[[], datetime] = system_clock
     contact_hooks: list[ContactHook] = field(default_factory=list)
-    commands: Mapping[str, Command] = field(default_factory=dict)
-    role_of: Callable[[ChatRequest], Role] = lambda _request: Role.NONE  # set by the router
+    commands: Mapping[str, CommandHelp] = field(default_factory=dict)  # the registry, for /help
+    platforms: Mapping[str, PlatformRules] = field(default_factory=dict)  # by name, from bot/platforms.py
 
     def now(self) -> datetime:
         return self.clock().astimezone(UTC)

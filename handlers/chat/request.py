@@ -6,8 +6,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from storage.channels import Channel
+
 
 class Platform(StrEnum):
+    """The built-in platforms' names. A request's platform is any registered name (see bot/platforms.py)."""
+
     SLACK = "slack"
     TELEGRAM = "telegram"
     CONSOLE = "console"
@@ -37,7 +41,7 @@ class ChatRequest:
     `update_id`, a modal's submit); a write carrying a key already stored is answered, not repeated.
     """
 
-    platform: Platform
+    platform: str  # a registered platform's name: "slack", "telegram", "console", …
     user_id: str
     channel_id: str
     command: str
@@ -45,6 +49,8 @@ class ChatRequest:
     user_name: str | None = None
     idempotency_key: str | None = None
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # The caller's role, decided by the router (never by an adapter: whatever is here on arrival is replaced).
+    role: Role = Role.NONE
 
     @property
     def caller(self) -> str:
@@ -54,4 +60,4 @@ class ChatRequest:
     @property
     def channel(self) -> str:
         """`platform:channel` — the key used for subscriptions and the audit log."""
-        return f"{self.platform}:{self.channel_id}"
+        return Channel(str(self.platform), self.channel_id).key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.chat.command import Command
+from handlers.chat.command import single_action
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest
@@ -22,4 +22,4 @@ def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
     return Reply(title="callwatch commands", text="\n".join(lines))
 
 
-COMMAND = Command(name="help", summary="usage for every command", usage="/help [command]", handler=handle)
+COMMAND = single_action("help", "usage for every command", "/help [command]", handle)

@@ -1,4 +1,4 @@
-"""The shape /contact and /strike share: no arguments opens a form, `show ID`, `retract ID reason=…`, else log."""
+"""The actions /contact and /strike share: no arguments opens a form, `show ID`, `retract ID reason=…`, else log."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any
 
+from handlers.chat.command import Action, ActionHandler, explained
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Form, Reply, Visibility
 from handlers.chat.request import ChatRequest, Role
@@ -28,35 +29,41 @@ def provenance(request: ChatRequest, now: datetime) -> dict[str, Any]:
     }
 
 
-def handle_report_command(
-    request: ChatRequest,
-    ctx: HandlerContext,
+def report_actions(
     *,
     model: type[Report],
     fmt: Formatter,
     usage: str,
     form: Form,
-    log: Callable[[ChatRequest, HandlerContext], Reply],
+    log: ActionHandler,
     on_retract: Callable[..., list[str]] | None = None,
-) -> Reply:
-    """Route the first word; every `ArgumentError` becomes a specific error with the usage beneath it."""
+) -> tuple[Action, ...]:
+    """The actions /contact and /strike share, each with the role it needs.
+
+    `/contact` alone opens the form (for those who may log); `show ID` reads; `retract ID reason=…` withdraws; any
+    other text is a report to log, whatever its first word is.
+    """
     noun = _noun(model)
-    text = request.text.strip()
-    if not text:
+
+    def open_form(_request: ChatRequest, _ctx: HandlerContext) -> Reply:
         return Reply(title=f"Log a {noun}", text=usage, form=form)
-    first, _, rest = text.partition(" ")
-    try:
-        match first.lower():
-            case "show":
-                return show(rest, ctx, request, model, fmt)
-            case "retract":
-                return retract(rest, ctx, request, model, fmt, ctx.role_of(request), on_retract)
-            case "help":
-                return Reply(title=f"/{noun}", text=usage)
-        return log(request, ctx)
-    except arguments.ArgumentError as error:
-        field_errors = {error.field: str(error)} if error.field else {}
-        return Reply.error(f"{error}\nUsage:\n{usage}", field_errors=field_errors)
+
+    def show_one(request: ChatRequest, ctx: HandlerContext) -> Reply:
+        return show(request.text, ctx, request, model, fmt)
+
+    def retract_one(request: ChatRequest, ctx: HandlerContext) -> Reply:
+        return retract(request.text, ctx, request, model, fmt, request.role, on_retract)
+
+    def usage_only(_request: ChatRequest, _ctx: HandlerContext) -> Reply:
+        return Reply(title=f"/{noun}", text=usage)
+
+    return (
+        Action("form", Role.REPORTER, open_form, bare=True),
+        Action("show", Role.VIEWER, explained(show_one, usage), word="show"),
+        Action("retract", Role.REPORTER, explained(retract_one, usage), word="retract", writes=True),
+        Action("help", Role.VIEWER, usage_only, word="help"),
+        Action("log", Role.REPORTER, explained(log, usage), default=True, writes=True),
+    )
 
 
 def show(rest: str, ctx: HandlerContext, request: ChatRequest, model: type[Report], fmt: Formatter) -> Reply:
@@ -115,7 +122,7 @@ def retract(
             entity_id=report_id,
             details={"reason": reason},
         )
-        extra = on_retract(session, report) if on_retract else []
+        extra = on_retract(session, report, ctx) if on_retract else []
     _title, body = fmt(report, zone)
     lines = [body, *extra]
     return Reply(

@@ -1,13 +1,14 @@
-"""/role — who may write. Admins only."""
+"""/role — who may write. Admins only; the rules that decide a caller's role are in `rules.py`."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 
-from handlers.chat.command import Command, always
+from handlers.chat.command import Action, Command, explained
 from handlers.chat.context import HandlerContext
+from handlers.chat.platform_rules import PlatformRules
 from handlers.chat.reply import Reply, Table
-from handlers.chat.request import ChatRequest, Platform, Role
+from handlers.chat.request import ChatRequest, Role
 from handlers.text import arguments
 from handlers.text.times import show_time
 from storage import audit, roles
@@ -18,51 +19,37 @@ USAGE = """\
 USER is a platform id: U123 (on Slack also @-mention it), telegram:456, or platform:id from another platform.
 role=none withdraws a grant. Admins named in CALLWATCH_ADMINS are admins whatever is granted here."""
 
-_SLACK_MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
-_USER_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+
+def normalise_user(raw: str, caller_platform: str, platforms: Mapping[str, PlatformRules]) -> str:
+    """A user as typed → `platform:id`: `slack:U123`, `telegram:456`, or an id on the caller's own platform.
+
+    Each platform reads its own ids (`<@U123|ann>` on Slack, numbers on Telegram), so a new platform brings its rule.
+    """
+    text = raw.strip()
+    prefix, separator, rest = text.partition(":")
+    if separator and prefix.lower() in platforms:
+        name, text = prefix.lower(), rest
+    elif separator and not text.startswith("<"):
+        known = ", ".join(f"{name}:" for name in sorted(platforms))
+        raise ValueError(f"unknown platform {prefix!r}: use {known}")
+    else:
+        name = caller_platform
+    rules = platforms.get(name)
+    if rules is None:
+        raise ValueError(f"users of {name!r} cannot be granted roles here")
+    return f"{name}:{rules.parse_user(text)}"
 
 
-def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
-    first, _, rest = request.text.strip().partition(" ")
-    try:
-        match first.lower():
-            case "grant":
-                return _grant(request, ctx, rest)
-            case "list":
-                if rest.strip():
-                    raise arguments.ArgumentError("/role list takes no arguments")
-                return _list(request, ctx)
-            case "":
-                return Reply(title="/role", text=USAGE)
-        raise arguments.ArgumentError(f"unknown /role action {first!r}: use grant or list")
-    except arguments.ArgumentError as error:
-        return Reply.error(f"{error}\nUsage:\n{USAGE}")
+def _usage(_request: ChatRequest, _ctx: HandlerContext) -> Reply:
+    return Reply(title="/role", text=USAGE)
 
 
-def normalise_user(raw: str, platform: Platform) -> str:
-    """`U123`, `<@U123|ann>`, `slack:U123`, `telegram:456` → `platform:id` (the caller's platform by default)."""
-    text = raw.strip().lstrip("@")
-    mention = _SLACK_MENTION.match(raw.strip())
-    if mention:
-        return f"slack:{mention.group(1)}"
-    prefix, separator, user = text.partition(":")
-    if separator:
-        if prefix.lower() not in {p.value for p in Platform}:
-            raise ValueError(f"unknown platform {prefix!r}: use slack:, telegram: or console:")
-        platform, text = Platform(prefix.lower()), user
-    if not _USER_ID.match(text):
-        raise ValueError("is not a user id: give the platform's id (Slack U123…, Telegram's number)")
-    if platform is Platform.TELEGRAM and not text.lstrip("-").isdigit():
-        raise ValueError("Telegram user ids are numbers; the user sees theirs when the bot refuses them")
-    return f"{platform}:{text}"
-
-
-def _grant(request: ChatRequest, ctx: HandlerContext, text: str) -> Reply:
+def _grant(request: ChatRequest, ctx: HandlerContext) -> Reply:
     spec = {
-        "user": lambda raw: normalise_user(raw, request.platform),
+        "user": lambda raw: normalise_user(raw, str(request.platform), ctx.platforms),
         "role": arguments.choice("admin", "reporter", "viewer", "none"),
     }
-    parsed = arguments.parse(text, spec, command="role", notes=False)
+    parsed = arguments.parse(request.text, spec, command="role", notes=False)
     if "user" not in parsed.values or "role" not in parsed.values:
         raise arguments.ArgumentError("both user= and role= are required")
     user, role = parsed.values["user"], parsed.values["role"]
@@ -87,6 +74,8 @@ def _grant(request: ChatRequest, ctx: HandlerContext, text: str) -> Reply:
 
 
 def _list(request: ChatRequest, ctx: HandlerContext) -> Reply:
+    if request.text.strip():
+        raise arguments.ArgumentError("/role list takes no arguments")
     zone = ctx.channel_zone(request.channel)
     with ctx.db.reader() as session:
         rows = roles.listing(session)
@@ -94,9 +83,13 @@ def _list(request: ChatRequest, ctx: HandlerContext) -> Reply:
     table_rows += [
         (row.user, row.role, row.granted_by, show_time(row.granted_at, zone)) for row in rows if row.role != Role.NONE
     ]
+    defaults = "; ".join(
+        f"{name}: {rules.default_role if rules.default_role is not Role.NONE else 'refused'}"
+        for name, rules in sorted(ctx.platforms.items())
+    )
     return Reply(
         title=f"Roles · {len(table_rows)} users",
-        text="Users without a grant: Slack members may read; Telegram users are refused.",
+        text=f"Users without a grant — {defaults}.",
         table=Table(("user", "role", "granted by", "when"), tuple(table_rows)),
     )
 
@@ -105,6 +98,9 @@ COMMAND = Command(
     name="role",
     summary="grant roles and list who may write (admins only)",
     usage=USAGE,
-    handler=handle,
-    role_for=always(Role.ADMIN),
+    actions=(
+        Action("grant", Role.ADMIN, explained(_grant, USAGE), word="grant", writes=True),
+        Action("list", Role.ADMIN, explained(_list, USAGE), word="list"),
+        Action("help", Role.ADMIN, _usage, word="help", bare=True),
+    ),
 )

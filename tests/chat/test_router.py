@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.wiring import Core
-from handlers.chat.command import Command
+from handlers.chat.command import single_action
 from handlers.chat.reply import Reply
 from handlers.chat.request import Platform
 from tests.conftest import RequestMaker
@@ -57,7 +57,7 @@ def test_a_crashing_handler_becomes_an_error_id_not_a_trace(core: Core, make_req
     def explode(_request: object, _ctx: object) -> Reply:
         raise RuntimeError("secret internals")
 
-    core.router.commands["boom"] = Command("boom", "crashes", "/boom", explode)
+    core.router.commands["boom"] = single_action("boom", "crashes", "/boom", explode)
     reply = core.router.handle(make_request("boom"))
     assert not reply.ok
     assert "error " in reply.text and "secret internals" not in reply.text and "Traceback" not in reply.text

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import time
 
 from sqlmodel import select
 
 from bot.wiring import Core
+from handlers.chat.command import ActionHandler
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Image, Reply
 from handlers.chat.request import ChatRequest
 from storage.models import ContactReport, StrikeReport
-from tests.helpers import row_counts
+from tests.helpers import row_counts, wrapping_actions
 from tests.slack.conftest import SlackClient, command_body, signed_headers
 
 
@@ -139,8 +139,8 @@ def serve_a_chart(core: Core) -> None:
     """/timeline chart answers with a PNG here whatever the chart renderer draws: this tests the upload."""
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
     chart = Reply(title="Timeline", text="1 strike", image=Image(png=png, filename="timeline.png", title="Timeline"))
-    core.router.commands["timeline"] = dataclasses.replace(
-        core.router.commands["timeline"], handler=lambda request, ctx: chart
+    core.router.commands["timeline"] = wrapping_actions(
+        core.router.commands["timeline"], lambda _run: lambda r, c: chart
     )
 
 
@@ -204,11 +204,14 @@ async def test_a_slow_command_acks_in_time_and_answers_through_response_url(slac
     """The ack budget in tests is 0.5 s; this /help takes 1.5 s. Slack's limit is 3 s."""
     original = core.router.commands["help"]
 
-    def slow_help(request: ChatRequest, ctx: HandlerContext) -> Reply:
-        time.sleep(1.5)
-        return original.handler(request, ctx)
+    def slow_help(run: ActionHandler) -> ActionHandler:
+        def slowly(request: ChatRequest, ctx: HandlerContext) -> Reply:
+            time.sleep(1.5)
+            return run(request, ctx)
 
-    core.router.commands["help"] = dataclasses.replace(original, handler=slow_help)
+        return slowly
+
+    core.router.commands["help"] = wrapping_actions(original, slow_help)
     started = time.monotonic()
     status, body = await slack.command("help", response_url=slack.standin.response_url("slow"))
     acked_after = time.monotonic() - started
@@ -225,11 +228,14 @@ async def test_a_slow_command_acks_in_time_and_answers_through_response_url(slac
 async def test_slow_write_is_stored_once_even_when_answered_late(slack: SlackClient, core: Core) -> None:
     original = core.router.commands["contact"]
 
-    def slow_contact(request: ChatRequest, ctx: HandlerContext) -> Reply:
-        time.sleep(0.8)
-        return original.handler(request, ctx)
+    def slow_contact(run: ActionHandler) -> ActionHandler:
+        def slowly(request: ChatRequest, ctx: HandlerContext) -> Reply:
+            time.sleep(0.8)
+            return run(request, ctx)
 
-    core.router.commands["contact"] = dataclasses.replace(original, handler=slow_contact)
+        return slowly
+
+    core.router.commands["contact"] = wrapping_actions(original, slow_contact)
     _status, body = await slack.command("contact", "at=now parties=A,B <!here>")
     assert "Working on /contact" in body["text"]
     standin = slack.standin
@@ -269,11 +275,14 @@ async def test_a_fast_command_runs_once_and_is_answered_once(slack: SlackClient,
     original = core.router.commands["help"]
     calls: list[str] = []
 
-    def counted_help(request: ChatRequest, ctx: HandlerContext) -> Reply:
-        calls.append(request.text)
-        return original.handler(request, ctx)
+    def counted_help(run: ActionHandler) -> ActionHandler:
+        def counted(request: ChatRequest, ctx: HandlerContext) -> Reply:
+            calls.append(request.text)
+            return run(request, ctx)
 
-    core.router.commands["help"] = dataclasses.replace(original, handler=counted_help)
+        return counted
+
+    core.router.commands["help"] = wrapping_actions(original, counted_help)
     status, body = await slack.command("help", response_url=slack.standin.response_url("fast"))
     assert status == 200 and body["blocks"][0]["text"]["text"] == "*callwatch commands*"
     await asyncio.sleep(0.3)  # give a wrongly re-running lazy half time to show itself

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import SlackNotifier
 from bot.slack.client import RATE_LIMIT_RETRIES
+from bot.slack.notifier import SlackNotifier
 from handlers.alerts.delivery import ChannelGoneError, RateLimitedError, TransientDeliveryError
 from handlers.chat.reply import Button, Reply
 from handlers.chat.settings import Settings
