@@ -7,14 +7,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "attacks"
-DAILY_CSV = SHARED / "missile_attacks_daily.csv"
+# The excerpt the repository ships (tests/data/uaf/SOURCE.md); pass `--data` to use the full 2022–2026 table.
+DAILY_CSV = Path(__file__).resolve().parents[1] / "tests" / "data" / "uaf" / "missile_attacks_daily_2024-10_2026-04.csv"
 
 
-def write_strike_csv(path: Path, rows: int, *, seed: int = 1) -> Path:
+def write_strike_csv(path: Path, rows: int, *, seed: int = 1, source: Path = DAILY_CSV) -> Path:
     """`rows` distinct rows shaped like the real file: real rows resampled, with new times and counts."""
     rng = np.random.default_rng(seed)
-    real = pd.read_csv(DAILY_CSV, dtype=str, keep_default_na=False)
+    real = pd.read_csv(source, dtype=str, keep_default_na=False)
     real = real[real["launched"] != ""]
     frame = real.iloc[rng.integers(0, len(real), rows)].reset_index(drop=True)
     minutes = np.sort(rng.integers(0, 4 * 365 * 24 * 60, rows))[::-1]  # newest first, like the real file

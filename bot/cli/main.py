@@ -9,9 +9,11 @@ from typing import Annotated
 
 import typer
 
+from bot.cli.imports import ImportGroup
 from bot.logs import configure_logging
 from bot.wiring import Core, build_core
 from handlers.chat.settings import Settings
+from handlers.imports.formats import FORMATS, format_list
 
 app = typer.Typer(
     help="callwatch: log leader contacts and strikes, alert channels, measure what follows.",
@@ -19,7 +21,13 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 serve_app = typer.Typer(help="Run one chat adapter.", no_args_is_help=True)
-import_app = typer.Typer(help="Bulk import from CSV (idempotent: a re-import adds nothing).", no_args_is_help=True)
+import_app = typer.Typer(
+    cls=ImportGroup,
+    help="Bulk import and restore: `callwatch import FILE` reads a backup or a CSV, its format from its content "
+    "(idempotent: a re-import adds nothing). Exit 0 when rows were stored or already were (rejected rows listed), "
+    "1 when nothing could be read; --strict: 1 and nothing stored if any row is rejected.",
+    no_args_is_help=True,
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(serve_app, name="serve")
 app.add_typer(import_app, name="import")
@@ -108,29 +116,44 @@ def worker(verbose: Verbose = False) -> None:
     asyncio.run(until_signalled())
 
 
-@import_app.command("strikes")
+Strict = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) and store nothing if any row is rejected.")]
+ImportFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
+
+
+@import_app.command("file")
+def import_any(file: ImportFile, strict: Strict = False, verbose: Verbose = False) -> None:
+    """Restore a backup (`callwatch export --format json`) or import a CSV of any known format."""
+    configure_logging(verbose=verbose, quiet_console=True)
+    from bot.cli.imports import import_file_cli
+
+    raise typer.Exit(import_file_cli(_core(), file, strict=strict))
+
+
+@import_app.command("strikes", epilog="Formats, read from the header unless --format names one:\n\n" + format_list())
 def import_strikes(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
-    format: Annotated[str, typer.Option("--format", help="Source format name.")] = "callwatch",
+    file: ImportFile,
+    format: Annotated[
+        str | None,
+        typer.Option("--format", help=f"Source format ({', '.join(FORMATS)}); default: read from the header."),
+    ] = None,
+    strict: Strict = False,
     verbose: Verbose = False,
 ) -> None:
     """Import strike reports from a CSV file."""
     configure_logging(verbose=verbose, quiet_console=True)
     from bot.cli.imports import import_strikes_cli
 
-    raise typer.Exit(import_strikes_cli(_core(), file, format))
+    raise typer.Exit(import_strikes_cli(_core(), file, format, strict=strict))
 
 
 @import_app.command("contacts")
-def import_contacts(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
-    verbose: Verbose = False,
-) -> None:
-    """Import contact reports from a CSV file (date, time, kind, parties, source, confidence)."""
+def import_contacts(file: ImportFile, strict: Strict = False, verbose: Verbose = False) -> None:
+    """Import contact reports from a CSV file (date, parties; optional time, zone, kind, duration, source,
+    confidence, notes), or the contact rows of a timeline CSV."""
     configure_logging(verbose=verbose, quiet_console=True)
     from bot.cli.imports import import_contacts_cli
 
-    raise typer.Exit(import_contacts_cli(_core(), file))
+    raise typer.Exit(import_contacts_cli(_core(), file, strict=strict))
 
 
 @app.command()
@@ -148,11 +171,19 @@ def analyze(
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Option("--format", help="csv, json, or png (the chart; needs --output).")] = "csv",
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="json: the backup `callwatch import FILE` restores; csv: the timeline for spreadsheets (not a "
+            "backup); png: the chart (needs --output).",
+        ),
+    ] = "json",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")] = None,
     verbose: Verbose = False,
 ) -> None:
-    """The timeline for scripts, as CSV or JSON; or the timeline chart as a PNG file."""
+    """Everything users entered as a JSON backup (also the way from SQLite to PostgreSQL), the timeline as CSV,
+    or the timeline chart as a PNG file."""
     configure_logging(verbose=verbose, quiet_console=True)
     from bot.cli.reports import export_cli
 

@@ -2,7 +2,9 @@
 
 Each row gets a `source_key` — the format's own key column, or `FORMAT:` + a hash of the row's text — so a
 re-import adds nothing and a newer copy of a data set adds only its new rows. Bad rows are reported with their
-spreadsheet row number (the header is row 1) and the column at fault; the good rows go in regardless.
+spreadsheet row number (the header is row 1) and the column at fault; the good rows go in regardless, unless the
+import is strict, which stores nothing from a file with any bad row. The layout is named by the caller or read
+from the header (`formats.detect`).
 
 Strikes are parsed column-wise with pandas (a million rows in seconds) and stored in batches, each batch in its
 own transaction with its own audit entry, so every committed row is audited even if a long run stops half way
@@ -24,11 +26,22 @@ import pandas as pd
 
 from handlers.chat.context import HandlerContext
 from handlers.contacts.parties import parse_parties, parties_key
-from handlers.imports.formats import FORMATS, StrikeFormat
+from handlers.imports.formats import (
+    CONTACTS,
+    FORMATS,
+    Detected,
+    StrikeFormat,
+    UnknownFormatError,
+    describe_columns,
+    detect,
+    format_list,
+)
 from handlers.imports.weapon_classes import classify
+from handlers.strikes.totals import contradiction, resolved_totals
 from handlers.strikes.weapons import parse_weapons
 from handlers.text import arguments
-from handlers.text.times import TimeParseError, parse_time
+from handlers.text.durations import parse_duration
+from handlers.text.times import TimeParseError, parse_time, show_time
 from handlers.text.zones import UnknownZoneError, resolve_zone
 from storage import audit, imports
 from storage.contacts import window_root
@@ -63,26 +76,81 @@ class ImportReport:
     skipped: int = 0  # rows of another kind in a mixed export (e.g. contacts in a timeline CSV)
     errors: list[RowError] = field(default_factory=list)
     classified_by_rule: dict[str, str] = field(default_factory=dict)  # model names not in the table → rule
-    messages: list[str] = field(default_factory=list)  # lines from the contact hooks
+    messages: list[str] = field(default_factory=list)  # lines from the contact hooks, each naming its contact
     first: datetime | None = None
     last: datetime | None = None
+    held_back: bool = False  # strict import of a file with rejected rows: nothing was stored
+
+    @property
+    def read_nothing(self) -> bool:
+        """Every row of a non-empty file was rejected: nothing could be read."""
+        return self.rows - self.skipped > 0 and self.inserted + self.existing == 0 and bool(self.errors)
+
+
+def exit_code(reports: list[ImportReport], *, strict: bool) -> int:
+    """0 when rows were stored or were already there (a re-import is a success); 1 when nothing could be read;
+    with `strict`, 1 as soon as any row was rejected (and then nothing was stored)."""
+    if any(report.held_back for report in reports) or (strict and any(report.errors for report in reports)):
+        return 1
+    read = any(report.inserted or report.existing for report in reports)
+    return 1 if not read and any(report.read_nothing for report in reports) else 0
+
+
+def _detect(path: Path, frame: pd.DataFrame) -> Detected:
+    try:
+        return detect(list(frame.columns))
+    except UnknownFormatError as error:
+        raise ImportFileError(f"{path.name}: {error}") from None
+
+
+def import_file(
+    ctx: HandlerContext, path: Path, *, strict: bool = False, progress: Progress | None = None
+) -> list[ImportReport]:
+    """Whatever `path` holds, read by its content: a callwatch backup (JSON), or a CSV whose header names its
+    layout — contacts, strikes, or callwatch's timeline with both (contacts go first)."""
+    from handlers.imports import backup
+
+    if backup.looks_like_backup(path):
+        return backup.restore_file(ctx, path, strict=strict, progress=progress)
+    detected = _detect(path, _read_csv(path, nrows=0))
+    reports = []
+    if detected.contacts:
+        reports.append(import_contacts(ctx, path, strict=strict, progress=progress))
+    if detected.strikes is not None:
+        reports.append(import_strikes(ctx, path, detected.strikes.name, strict=strict, progress=progress))
+    return reports
 
 
 # --- strikes ------------------------------------------------------------------------------------------------
 def import_strikes(
-    ctx: HandlerContext, path: Path, format_name: str, *, progress: Progress | None = None
+    ctx: HandlerContext,
+    path: Path,
+    format_name: str | None = None,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Import a strike CSV in the named format; raises `ImportFileError` only for whole-file problems."""
-    if format_name not in FORMATS:
-        raise ImportFileError(f"unknown format {format_name!r}; known formats: {', '.join(sorted(FORMATS))}")
-    fmt = FORMATS[format_name]
+    """Import a strike CSV in the named format (None: read it from the header); raises `ImportFileError` only
+    for whole-file problems."""
+    if format_name is not None and format_name not in FORMATS:
+        raise ImportFileError(f"unknown format {format_name!r}. Known formats:\n{format_list()}")
     frame = _read_csv(path)
+    if format_name is None:
+        detected = _detect(path, frame)
+        if detected.strikes is None:
+            raise ImportFileError(
+                f"{path.name} holds contact reports, not strikes: use `callwatch import contacts {path.name}` "
+                f"(or `callwatch import {path.name}`)"
+            )
+        format_name = detected.strikes.name
+    fmt = FORMATS[format_name]
     report = ImportReport(what="strikes", format=fmt.name, rows=len(frame))
     missing = [column for column in fmt.required if column not in frame.columns]
     if missing:
         raise ImportFileError(
             f"{path.name} is not in the {fmt.name} format: column(s) {', '.join(missing)} missing "
-            f"(it has {', '.join(frame.columns[:12])}). {fmt.name}: {fmt.description}"
+            f"(it has {describe_columns(list(frame.columns))}). {fmt.name}: {fmt.description}. "
+            f"Leave out --format to have the format read from the header."
         )
     if "record" in frame.columns:  # a callwatch timeline export holds contacts too
         strikes_only = frame["record"].str.strip().isin(["", "strike"])
@@ -98,13 +166,16 @@ def import_strikes(
     if len(parsed):
         report.first = parsed["started_at"].min().to_pydatetime()
         report.last = parsed["started_at"].max().to_pydatetime()
+    if strict and errors:
+        report.held_back = True
+        return report
     _store_strikes(ctx, parsed, report, path, progress)
     return report
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path, *, nrows: int | None = None) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig")
+        frame = pd.read_csv(path, dtype=object, keep_default_na=False, encoding="utf-8-sig", nrows=nrows)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise ImportFileError(f"cannot read {path.name} as CSV: {error}") from None
     frame.columns = [str(column).strip() for column in frame.columns]
@@ -209,8 +280,9 @@ def parse_strikes(frame: pd.DataFrame, fmt: StrikeFormat) -> tuple[pd.DataFrame,
         missiles = counts.where(kinds == "missile", 0)
         weapons = [{model: amount} for model, amount in zip(models.tolist(), counts.tolist(), strict=True)]
     else:
-        drones = _whole_numbers(_column(frame, fmt.drones), fmt.drones or "drones", errors, blank_is=0)
-        missiles = _whole_numbers(_column(frame, fmt.missiles), fmt.missiles or "missiles", errors, blank_is=0)
+        drones_raw, missiles_raw = _column(frame, fmt.drones), _column(frame, fmt.missiles)
+        drones = _whole_numbers(drones_raw, fmt.drones or "drones", errors, blank_is=0)
+        missiles = _whole_numbers(missiles_raw, fmt.missiles or "missiles", errors, blank_is=0)
         weapons = []
         for row, raw in _column(frame, fmt.weapons).items():
             try:
@@ -218,6 +290,18 @@ def parse_strikes(frame: pd.DataFrame, fmt: StrikeFormat) -> tuple[pd.DataFrame,
             except ValueError as error:
                 weapons.append({})
                 _flag(errors, errors.index == row, f"{fmt.weapons}: {error}")
+        # As in chat: a blank total is derived from the weapons; a given one must not contradict them.
+        for position, (row, listed) in enumerate(zip(frame.index, weapons, strict=True)):
+            if not listed:
+                continue
+            given_drones = int(drones.iat[position]) if drones_raw.iat[position].strip() else None
+            given_missiles = int(missiles.iat[position]) if missiles_raw.iat[position].strip() else None
+            problem = contradiction(listed, drones=given_drones, missiles=given_missiles)
+            if problem:
+                _flag(errors, errors.index == row, f"{problem[0]}: {problem[1]}")
+            drones.iat[position], missiles.iat[position] = resolved_totals(
+                listed, drones=given_drones, missiles=given_missiles
+            )
     killed = _optional_counts(frame, fmt.killed, errors)
     injured = _optional_counts(frame, fmt.injured, errors)
 
@@ -348,12 +432,15 @@ def _store_strikes(
 
 
 # --- contacts -----------------------------------------------------------------------------------------------
-CONTACT_COLUMNS = ("date", "time", "kind", "parties", "source", "confidence")
-CONTACT_FORMAT = "contacts"
+CONTACT_FORMAT = CONTACTS.name
+SOURCE_LIMIT = 500  # a source may be a full article URL
 
 
-def import_contacts(ctx: HandlerContext, path: Path, *, progress: Progress | None = None) -> ImportReport:
-    """Import a contact CSV: date, time (blank = unknown), kind, parties, source, confidence [, zone, notes].
+def import_contacts(
+    ctx: HandlerContext, path: Path, *, strict: bool = False, progress: Progress | None = None
+) -> ImportReport:
+    """Import a contact CSV (date, parties [, time, zone, kind, duration, source, confidence, notes]) or the
+    contact rows of callwatch's timeline CSV.
 
     Times without a zone (in the `time` cell or a `zone` column) are in CALLWATCH_TZ. A contact with the same
     parties within two hours of one already stored is kept as a repeat report of it, as in chat.
@@ -362,24 +449,37 @@ def import_contacts(ctx: HandlerContext, path: Path, *, progress: Progress | Non
 
     frame = _read_csv(path)
     report = ImportReport(what="contacts", format=CONTACT_FORMAT, rows=len(frame))
-    missing = [column for column in ("date", "parties") if column not in frame.columns]
-    if missing:
+    timeline = {"record", "at"} <= set(frame.columns)
+    if timeline:
+        report.format = "callwatch"
+        contact_rows = frame["record"].str.strip() == "contact"
+        report.skipped = int((~contact_rows).sum())
+        frame = frame[contact_rows]
+    missing = [column for column in CONTACTS.required if column not in frame.columns and not timeline]
+    if missing or "parties" not in frame.columns:
         raise ImportFileError(
-            f"{path.name} lacks column(s) {', '.join(missing)}; a contact CSV has the columns "
-            f"{', '.join(CONTACT_COLUMNS)} (optional: zone, notes)"
+            f"{path.name} lacks column(s) {', '.join(missing or ['parties'])}, so it is not a contact CSV "
+            f"(it has {describe_columns(list(frame.columns))}). {CONTACTS.name}: {CONTACTS.description}"
         )
     now = ctx.now()
     contacts: list[ContactReport] = []
     for row, record in frame.iterrows():
         try:
-            contacts.append(_contact(record, ctx, now))
+            contacts.append(_timeline_contact(record, now) if timeline else _contact(record, ctx, now))
         except arguments.ArgumentError as error:
             report.errors.append(RowError(int(row), error.field or "?", str(error)))  # type: ignore[arg-type]
+    if contacts:
+        report.first = min(contact.occurred_at for contact in contacts)
+        report.last = max(contact.occurred_at for contact in contacts)
+    if strict and report.errors:
+        report.held_back = True
+        return report
+    before = report.skipped + len(report.errors)
     if progress:
-        progress(len(report.errors), report.rows)
+        progress(before, report.rows)
     inserted_ids: list[int] = []
     with ctx.db.transaction() as session:
-        for done, contact in enumerate(contacts, start=len(report.errors) + 1):
+        for done, contact in enumerate(contacts, start=before + 1):
             root = window_root(session, contact.parties_key, contact.occurred_at, SAME_CONTACT_WITHIN)
             contact.duplicate_of_id = root.id if root else None
             stored = imports.insert_contact(session, contact)
@@ -388,8 +488,7 @@ def import_contacts(ctx: HandlerContext, path: Path, *, progress: Progress | Non
             else:
                 report.inserted += 1
                 inserted_ids.append(stored.id)  # type: ignore[arg-type]
-                for hook in ctx.contact_hooks:
-                    report.messages += hook.logged(session, stored, ctx)
+                report.messages += [f"{contact_label(stored)}: {line}" for line in hook_lines(session, stored, ctx)]
             if progress:
                 progress(done, report.rows)
         if inserted_ids:
@@ -409,59 +508,104 @@ def import_contacts(ctx: HandlerContext, path: Path, *, progress: Progress | Non
                     "ids": inserted_ids,
                 },
             )
-    if contacts:
-        report.first = min(contact.occurred_at for contact in contacts)
-        report.last = max(contact.occurred_at for contact in contacts)
     return report
 
 
-def _contact(record: pd.Series, ctx: HandlerContext, now: datetime) -> ContactReport:
-    """One CSV row → a ContactReport, or `ArgumentError` naming the column at fault."""
+def hook_lines(session: Any, contact: ContactReport, ctx: HandlerContext) -> list[str]:
+    """Run the contact hooks (the alert planner) for a newly stored contact, as the chat path does."""
+    lines: list[str] = []
+    for hook in ctx.contact_hooks:
+        lines += hook.logged(session, contact, ctx)
+    return lines
 
-    def cell(name: str) -> str:
-        return str(record.get(name, "") or "").strip()
 
-    try:
-        zone = resolve_zone(cell("zone")) if cell("zone") else resolve_zone(ctx.settings.tz)
-    except UnknownZoneError as error:
-        raise arguments.ArgumentError(str(error), field="zone") from None
-    if not cell("date"):
-        raise arguments.ArgumentError("blank: when was the contact?", field="date")
-    text = f"{cell('date')} {cell('time')}".strip()
-    try:
-        when = parse_time(text, now=now, zone=zone)
-    except TimeParseError as error:
-        raise arguments.ArgumentError(str(error), field="time" if cell("time") else "date") from None
+def contact_label(contact: ContactReport) -> str:
+    """How a report line names its contact: `#12 Trump, Putin, 2025-02-12 14:00 UTC`."""
+    when = show_time(contact.occurred_at, UTC) if contact.time_known else f"{contact.occurred_at:%Y-%m-%d}"
+    return f"#{contact.id} {contact.parties}, {when}"
+
+
+def _cell(record: pd.Series, name: str) -> str:
+    return str(record.get(name, "") or "").strip()
+
+
+def _converted(record: pd.Series, converters: dict[str, Callable[[str], Any]]) -> dict[str, Any]:
     values: dict[str, Any] = {}
-    converters: dict[str, Callable[[str], Any]] = {
+    for name, converter in converters.items():
+        if _cell(record, name):
+            try:
+                values[name] = converter(_cell(record, name))
+            except ValueError as error:
+                raise arguments.ArgumentError(f"{_cell(record, name)!r}: {error}", field=name) from None
+    if "parties" not in values:
+        raise arguments.ArgumentError("blank: who took part? (e.g. Trump, Putin)", field="parties")
+    return values
+
+
+def _contact_converters(duration_column: str) -> dict[str, Callable[[str], Any]]:
+    return {
         "parties": parse_parties,
         "kind": arguments.choice(*CONTACT_KINDS),
         "confidence": arguments.choice(*CONTACT_CONFIDENCES),
-        "source": arguments.text_value(200),
+        "source": arguments.text_value(SOURCE_LIMIT),
         "notes": arguments.text_value(arguments.MAX_TEXT),
+        duration_column: parse_duration if duration_column == "duration" else _seconds,
     }
-    for name, converter in converters.items():
-        if cell(name):
-            try:
-                values[name] = converter(cell(name))
-            except ValueError as error:
-                raise arguments.ArgumentError(f"{cell(name)!r}: {error}", field=name) from None
-    if "parties" not in values:
-        raise arguments.ArgumentError("blank: who took part? (e.g. Trump, Putin)", field="parties")
-    key_text = "\x1f".join(
-        [when.at.isoformat(), str(when.time_known), parties_key(values["parties"]), values.get("kind", "call")]
-    )
+
+
+def _seconds(raw: str) -> int:
+    return int(arguments.count(raw.removesuffix(".0")))
+
+
+def _contact(record: pd.Series, ctx: HandlerContext, now: datetime) -> ContactReport:
+    """One contact CSV row → a ContactReport, or `ArgumentError` naming the column at fault."""
+    try:
+        zone = resolve_zone(_cell(record, "zone")) if _cell(record, "zone") else resolve_zone(ctx.settings.tz)
+    except UnknownZoneError as error:
+        raise arguments.ArgumentError(str(error), field="zone") from None
+    if not _cell(record, "date"):
+        raise arguments.ArgumentError("blank: when was the contact?", field="date")
+    text = f"{_cell(record, 'date')} {_cell(record, 'time')}".strip()
+    try:
+        when = parse_time(text, now=now, zone=zone)
+    except TimeParseError as error:
+        raise arguments.ArgumentError(str(error), field="time" if _cell(record, "time") else "date") from None
+    values = _converted(record, _contact_converters("duration"))
+    return _new_contact(when.at, when.time_known, values, values.get("duration"), None, now)
+
+
+def _timeline_contact(record: pd.Series, now: datetime) -> ContactReport:
+    """A contact row of callwatch's timeline CSV: `at` in ISO 8601 UTC, `time_known`, `duration_seconds`."""
+    try:
+        when = parse_time(_cell(record, "at"), now=now, zone=UTC, allow_future=True)
+    except TimeParseError as error:
+        raise arguments.ArgumentError(str(error), field="at") from None
+    known = _cell(record, "time_known").lower()
+    if known not in {"", "true", "false", "1", "0"}:
+        raise arguments.ArgumentError("must be True or False", field="time_known")
+    values = _converted(record, _contact_converters("duration_seconds"))
+    time_known = when.time_known if known == "" else known in {"true", "1"}
+    key = _cell(record, "source_key") or None
+    return _new_contact(when.at, time_known, values, values.get("duration_seconds"), key, now)
+
+
+def _new_contact(
+    at: datetime, time_known: bool, values: dict[str, Any], duration: int | None, key: str | None, now: datetime
+) -> ContactReport:
+    kind = values.get("kind", "call")
+    key_text = "\x1f".join([at.isoformat(), str(time_known), parties_key(values["parties"]), kind])
     return ContactReport(
-        occurred_at=when.at,
-        time_known=when.time_known,
+        occurred_at=at,
+        time_known=time_known,
         parties=", ".join(values["parties"]),
         parties_key=parties_key(values["parties"]),
-        kind=values.get("kind", "call"),
+        kind=kind,
         confidence=values.get("confidence", "reported"),
         source=values.get("source"),
+        duration_seconds=duration,
         notes=values.get("notes"),
         reported_by="import",
         channel="import:contacts",
         created_at=now,
-        source_key=f"contact:{hashlib.sha1(key_text.encode()).hexdigest()[:24]}",
+        source_key=key or f"contact:{hashlib.sha1(key_text.encode()).hexdigest()[:24]}",
     )

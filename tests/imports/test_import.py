@@ -1,4 +1,5 @@
-"""`callwatch import`: real rows land with the right counts, a re-import adds nothing, bad rows are named."""
+"""`callwatch import`: real rows land with the right counts, a re-import adds nothing, bad rows are named, the
+format is read from the header, and the exit code tells a script whether anything could be read."""
 
 from __future__ import annotations
 
@@ -11,15 +12,15 @@ from sqlmodel import Session, select
 
 from bot.wiring import Core
 from handlers.chat.context import HandlerContext
-from handlers.imports.importer import ImportFileError, import_contacts, import_strikes
+from handlers.imports.importer import ImportFileError, exit_code, import_contacts, import_file, import_strikes
 from storage.models import AuditEntry, ContactReport, StrikeReport
 
-ATTACKS = Path(__file__).parents[2] / ".." / "shared" / "data" / "attacks"
-DAILY = ATTACKS / "missile_attacks_daily.csv"
+UAF = Path(__file__).resolve().parents[1] / "data" / "uaf"  # the excerpt this repository ships (SOURCE.md)
+DAILY = UAF / "missile_attacks_daily_2024-10_2026-04.csv"
 
 
 def _slice(tmp_path: Path, head: int, tail: int) -> Path:
-    """The header, the first `head` and the last `tail` rows of the real file."""
+    """The header, the first `head` and the last `tail` rows of the real excerpt."""
     with open(DAILY, encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     path = tmp_path / "slice.csv"
@@ -46,12 +47,12 @@ def test_a_real_slice_lands_with_the_right_counts_and_reimport_adds_nothing(core
         assert (first.time_known, first.missiles, first.weapons) == (True, 0, {"Shahed-136/131": 93})
         assert first.source.startswith("kpszsu/posts/pfbid0pZC4Ffg")
         assert first.source_key.startswith("uaf-daily:")
-        # Last data row: 2022-09-28 (date only), 3 reconnaissance UAVs; midnight Kyiv is 21:00 UTC the day before.
-        last = _strike(session, started_at=datetime(2022, 9, 27, 21, 0, tzinfo=UTC), drones=3)
-        assert (last.time_known, last.missiles, last.weapons) == (False, 0, {"Reconnaissance UAV": 3})
-        # Its neighbour: 5 X-59 missiles the same day.
-        x59 = _strike(session, started_at=datetime(2022, 9, 27, 21, 0, tzinfo=UTC), missiles=5)
-        assert x59.drones == 0 and x59.region == "Dnipropetrovsk oblast and Zaporizhzhia oblast"
+        # Last data row: 2024-10-01 (date only), one Eleron; midnight Kyiv is 21:00 UTC the day before.
+        last_day = session.exec(
+            select(StrikeReport).where(StrikeReport.started_at == datetime(2024, 9, 30, 21, 0, tzinfo=UTC))
+        ).all()
+        [last] = [strike for strike in last_day if strike.weapons == {"Eleron": 1}]
+        assert (last.time_known, last.drones, last.missiles, last.region) == (False, 1, 0, "south")
         audit = session.exec(select(AuditEntry).where(AuditEntry.action == "strike.import")).all()
         assert len(audit) == 1 and audit[0].actor == "import" and audit[0].details["inserted"] == 80
 
@@ -62,16 +63,17 @@ def test_a_real_slice_lands_with_the_right_counts_and_reimport_adds_nothing(core
         assert len(session.exec(select(AuditEntry).where(AuditEntry.action == "strike.import")).all()) == 1
 
 
-def test_the_whole_shared_data_set(core: Core) -> None:
-    report = import_strikes(core.ctx, DAILY, "uaf-daily")
-    assert report.rows == 3585
-    assert report.inserted == 3582  # three rows have no `launched` count
-    assert [(error.row, error.column) for error in report.errors] == [
-        (2785, "launched"),
-        (2791, "launched"),
-        (2842, "launched"),
-    ]
-    assert set(report.classified_by_rule) >= {"Картограф", "Привет-82", "Фенікс", "Aerial Bomb"}
+def test_the_whole_excerpt_is_detected_and_stored(core: Core) -> None:
+    report = import_strikes(core.ctx, DAILY)  # no format named: the header says uaf-daily
+    assert (report.format, report.rows, report.inserted, report.errors) == ("uaf-daily", 1891, 1891, [])
+    assert exit_code([report], strict=True) == 0
+    assert set(report.classified_by_rule) == {
+        "Aerial Bomb",
+        "Фенікс",
+        "Iskander-M/KN-23 and Iskander-K and Kalibr",
+        "Iskander-M/KN-23 and Iskander-K and X-59/X-69",
+        "X-101/X-555 and Kalibr and Iskander-M/KN-23",
+    }
     with core.db.reader() as session:
         spot = session.exec(
             select(StrikeReport).where(StrikeReport.started_at == datetime(2025, 7, 3, 15, 0, tzinfo=UTC))
@@ -119,8 +121,10 @@ def test_whole_file_problems_are_refused(core: Core, tmp_path: Path) -> None:
     path.write_text("when,what\n2025-01-01,x\n", encoding="utf-8")
     with pytest.raises(ImportFileError, match="time_start"):
         import_strikes(core.ctx, path, "uaf-daily")
-    with pytest.raises(ImportFileError, match="unknown format"):
+    with pytest.raises(ImportFileError, match=r"unknown format 'nope'. Known formats:\n  uaf-daily: .*\n  callwatch"):
         import_strikes(core.ctx, path, "nope")
+    with pytest.raises(ImportFileError, match=r"(?s)columns \(when, what\) fit no format callwatch knows.*uaf-daily"):
+        import_file(core.ctx, path)
 
 
 def test_callwatch_format_round_trip_keeps_keys_and_unknown_hours(core: Core, tmp_path: Path) -> None:

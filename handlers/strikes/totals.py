@@ -1,0 +1,34 @@
+"""The rule tying a strike's totals to its per-weapon detail, shared by /strike and the importer.
+
+`drones=` and `missiles=` are totals. `weapons=` may detail all of them or only the models that were named (the
+Air Force often names the missiles and not every drone), so a total may exceed its class's detail — the rest were
+of models not named — but never fall short of it: `drones=10 weapons="Shahed-136:20"` cannot both be true.
+A total left out is the sum of its class in `weapons=`.
+"""
+
+from __future__ import annotations
+
+from handlers.imports.weapon_classes import kind_of
+from handlers.strikes.weapons import totals
+
+
+def contradiction(weapons: dict[str, int], *, drones: int | None, missiles: int | None) -> tuple[str, str] | None:
+    """(argument, message) when a given total is below what `weapons` lists of its class, else None."""
+    listed_drones, listed_missiles = totals(weapons)
+    for name, given, listed, kind in (
+        ("drones", drones, listed_drones, "drone"),
+        ("missiles", missiles, listed_missiles, "missile"),
+    ):
+        if given is not None and given < listed:
+            detail = ", ".join(f"{model}:{n}" for model, n in weapons.items() if kind_of(model) == kind)
+            return name, (
+                f"{name}={given} but weapons= lists {listed} {name} ({detail}); {name}= is the total, so it must "
+                f"be at least {listed}: correct one of them, or leave {name}= out to take the sum"
+            )
+    return None
+
+
+def resolved_totals(weapons: dict[str, int], *, drones: int | None, missiles: int | None) -> tuple[int, int]:
+    """(drones, missiles): the given totals, or the sums of `weapons=` where a total was left out."""
+    derived_drones, derived_missiles = totals(weapons)
+    return (derived_drones if drones is None else drones, derived_missiles if missiles is None else missiles)
