@@ -53,10 +53,18 @@ def strike_details(strike: StrikeReport, zone: tzinfo) -> str:
     return "\n".join(lines)
 
 
+def who(user: str, name: str | None = None) -> str:
+    """`platform:id`, the form every other line uses, with a display name before it only when the name says more
+    than the id: "Ann (slack:U123)", but "console:root" rather than "root" beside "console:root"."""
+    _platform, _, user_id = user.partition(":")
+    if not name or name in (user, user_id):
+        return user
+    return f"{name} ({user})"
+
+
 def _provenance(report: ContactReport | StrikeReport, zone: tzinfo) -> str:
-    line = f"Logged by {report.reporter_name or report.reported_by} at {show_time(report.created_at, zone)}"
+    line = f"Logged by {who(report.reported_by, report.reporter_name)} at {show_time(report.created_at, zone)}"
     if report.retracted_at:
-        line += (
-            f"\nRETRACTED at {show_time(report.retracted_at, zone)} by {report.retracted_by}: {report.retract_reason}"
-        )
+        by = who(report.retracted_by or "unknown")
+        line += f"\nRETRACTED at {show_time(report.retracted_at, zone)} by {by}: {report.retract_reason}"
     return line

@@ -10,7 +10,8 @@ from handlers.chat.reply import Form, Reply, Visibility
 from handlers.chat.request import ChatRequest
 from handlers.records import actions as report_actions
 from handlers.records.messages import strike_details, strike_headline
-from handlers.strikes.weapons import parse_weapons, totals
+from handlers.strikes.totals import contradiction, resolved_totals
+from handlers.strikes.weapons import parse_weapons
 from handlers.text import arguments
 from handlers.text.times import parse_time
 from storage import audit, records
@@ -22,7 +23,9 @@ USAGE = """\
 /strike show ID
 /strike retract ID reason="…"
 /strike with no arguments opens a form.
-Give drones=, missiles= or weapons= (totals are derived from weapons= when not given).
+Give drones=, missiles= or weapons=. drones= and missiles= are totals; weapons= may detail all of them or only the
+models that were named, so each total must be at least what weapons= lists of its class (drones=10 with
+weapons="Shahed-136:20" is refused). A total left out is the sum of its class in weapons=.
 Example: /strike at="2025-07-04 01:00 Kyiv" drones=539 missiles=11 region=Kyiv source=kpszsu"""
 
 
@@ -54,12 +57,16 @@ def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
             "say what was launched: drones=N, missiles=N or weapons=MODEL:N,…", field="drones"
         )
     weapons: dict[str, int] = parsed.get("weapons", {})
-    derived_drones, derived_missiles = totals(weapons)
+    given = {"drones": parsed.get("drones"), "missiles": parsed.get("missiles")}
+    problem = contradiction(weapons, **given)
+    if problem:
+        raise arguments.ArgumentError(problem[1], field=problem[0])
+    drones, missiles = resolved_totals(weapons, **given)
     strike = StrikeReport(
         started_at=parsed.values["at"].at,
         time_known=parsed.values["at"].time_known,
-        drones=parsed.get("drones", derived_drones),
-        missiles=parsed.get("missiles", derived_missiles),
+        drones=drones,
+        missiles=missiles,
         weapons=weapons,
         region=parsed.get("region"),
         killed=parsed.get("killed"),
