@@ -190,6 +190,19 @@ def export(
     raise typer.Exit(export_cli(_core(), format=format, output=output))
 
 
+@app.command("parse")
+def parse(
+    file: Annotated[str, typer.Argument(help="An Air Force report (UTF-8 text), or - for standard input.")],
+    posted_at: Annotated[
+        str | None, typer.Option("--posted-at", help="When the post was published, for reports that say 'this night'.")
+    ] = None,
+) -> None:
+    """Read an Air Force overnight report and print its counts as JSON; stores nothing, opens no database."""
+    from bot.cli.parse import parse_cli
+
+    raise typer.Exit(parse_cli(file, posted_at))
+
+
 @db_app.command("upgrade")
 def db_upgrade(verbose: Verbose = False) -> None:
     """Apply schema migrations."""
