@@ -40,7 +40,8 @@ _EN_DATE = (
 _UK_WEEKDAY = r"(?P<weekday>понеділ|вівтор|серед|четвер|п'ятниц|субот|неділ)\w*"
 _EN_WEEKDAY = r"(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 
-# The night is named: "у ніч на 26 січня", "в ніч проти 21 вересня", "у ніч з 6 на 7 січня", "в ніч на четвер, 22 травня".
+# The night is named: "у ніч на 26 січня", "в ніч проти 21 вересня", "у ніч з 6 на 7 січня",
+# "в ніч на четвер, 22 травня".
 _UK_NIGHT = re.compile(
     rf"(?:ніч\w*|вночі)\s+(?:з\s+\d{{1,2}}\s+)?(?:на|проти)\s+(?:{_UK_WEEKDAY},?\s+)?{_UK_DATE}", re.IGNORECASE
 )
@@ -54,7 +55,10 @@ _EN_FROM = re.compile(
     rf"from\s+(?P<hour>\d{{1,2}})[:.]\d\d\s+(?:on\s+)?(?:{_EN_WEEKDAY},?\s+)?{_EN_DATE}", re.IGNORECASE
 )
 # A dated day without "night": "Увечері 7 квітня", "On Dec. 25", "as of 08:30 Thursday, December 25".
-_DAY_CONTEXT = r"(?:увечері|ввечері|вдень|вранці|вночі|зранку|станом\s+на(?:\s+\S+){0,2}|\bon|as\s+of(?:\s+\S+){0,2}|evening\s+of|morning\s+of)"
+_DAY_CONTEXT = (
+    r"(?:увечері|ввечері|вдень|вранці|вночі|зранку|станом\s+на(?:\s+\S+){0,2}|\bon|as\s+of(?:\s+\S+){0,2}|"
+    r"evening\s+of|morning\s+of)"
+)
 _UK_DAY = re.compile(rf"{_DAY_CONTEXT},?\s+(?:{_UK_WEEKDAY},?\s+)?{_UK_DATE}", re.IGNORECASE)
 _EN_DAY = re.compile(rf"{_DAY_CONTEXT},?\s+(?:{_EN_WEEKDAY},?\s+)?{_EN_DATE}", re.IGNORECASE)
 # Only the weekday: "в ніч на понеділок", "станом на ранок неділі", "said on Monday".

@@ -101,7 +101,7 @@ def words_value(words: list[str]) -> tuple[int, int] | None:
             continue
         if word in HALF_HUNDRED and not used:
             return 50, 1
-        if word in HUNDRED and last_order > 100:
+        if word in HUNDRED and current < 100:
             current = max(current, 1) * 100
             last_order = 100
         elif word in THOUSAND and (current or not used):

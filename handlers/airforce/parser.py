@@ -229,9 +229,9 @@ def _reconcile(groups: list[_Group], totals: dict[tuple[str, str], _Value]) -> l
         for action in ("launched", "destroyed"):
             stated = totals.get((kind, action))
             values = [getattr(group, action).value for group in groups if group.kind == kind]
-            if stated and values and all(value is not None for value in values):
-                if sum(value or 0 for value in values) >= (stated.value or 0) or stated.approximate:
-                    del totals[(kind, action)]
+            known = stated and values and all(value is not None for value in values)
+            if known and (sum(value or 0 for value in values) >= (stated.value or 0) or stated.approximate):
+                del totals[(kind, action)]
     return groups
 
 

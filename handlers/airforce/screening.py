@@ -12,13 +12,16 @@ import re
 
 # Who speaks: the Air Force, its regional air commands, the southern defence forces; or the report's own wording.
 _ISSUERS: tuple[tuple[str, str, str | None], ...] = (
-    (r"повітрян\w+\s+командуванн\w+\s+[\"']?схід|пвк\s+[\"']?схід|air\s+command\s+[\"']?east", "Air Command East", "east"),
-    (r"повітрян\w+\s+командуванн\w+\s+[\"']?захід|пвк\s+[\"']?захід|air\s+command\s+[\"']?west", "Air Command West", "west"),
+    (r"повітрян\w+\s+командуванн\w+\s+[\"']?схід|пвк\s+[\"']?схід|air\s+command\s+[\"']?east",
+     "Air Command East", "east"),
+    (r"повітрян\w+\s+командуванн\w+\s+[\"']?захід|пвк\s+[\"']?захід|air\s+command\s+[\"']?west",
+     "Air Command West", "west"),
     (r"повітрян\w+\s+командуванн\w+\s+[\"']?центр|air\s+command\s+[\"']?cent", "Air Command Centre", "centre"),
     (r"повітрян\w+\s+командуванн\w+\s+[\"']?південь|пвк\s+[\"']?південь|air\s+command\s+[\"']?south",
      "Air Command South", "south"),
     (r"сил\w*\s+оборони\s+півдня|оперативн\w+\s+командуванн\w+\s+[\"']?південь|ок\s+[\"']?південь|"
-     r"defen[cs]e\s+forces\s+of\s+(?:the\s+)?south|southern\s+defen[cs]e\s+forces", "Defence Forces of the South", "south"),
+     r"defen[cs]e\s+forces\s+of\s+(?:the\s+)?south|southern\s+defen[cs]e\s+forces",
+     "Defence Forces of the South", "south"),
     (r"повітрян\w+\s+сил|пс\s+зсу|\bkpszsu\b|air\s*forces?\b|air\s+command|ukraine's\s+air|"
      r"командувач\w*\s+повітрян", "Air Force of Ukraine", None),
 )  # fmt: skip
