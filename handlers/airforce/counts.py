@@ -364,9 +364,18 @@ class _Sentence:
         return after[0] if after else None
 
 
+def read_sentence(sentence: str) -> tuple[list[Count], set[str]]:
+    """The sentence's counts, and which kinds of weapon it speaks of beside a launch or shoot-down verb."""
+    parsed = _Sentence(sentence)
+    return _counts(parsed), _kinds(parsed)
+
+
 def counts_in(sentence: str) -> list[Count]:
     """Every count one sentence states, in order."""
-    parsed = _Sentence(sentence)
+    return _counts(_Sentence(sentence))
+
+
+def _counts(parsed: _Sentence) -> list[Count]:
     toks = parsed.toks
     out: list[Count] = []
     numbers_ = parsed.numbers
@@ -510,9 +519,7 @@ def _counts_without_numbers(parsed: _Sentence) -> list[Count]:
     return out
 
 
-def mentions_kind(sentence: str) -> set[str]:
-    """Which kinds ("drone", "missile") a sentence speaks of next to a launch or shoot-down verb."""
-    parsed = _Sentence(sentence)
+def _kinds(parsed: _Sentence) -> set[str]:
     if not any(action in {"launched", "destroyed"} for _s, _e, action in parsed.actions):
         return set()
     kinds: set[str] = set()

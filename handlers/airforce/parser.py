@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from handlers.airforce.counts import Count, counts_in, mentions_kind
+from handlers.airforce.counts import Count, read_sentence
 from handlers.airforce.night import night_of
 from handlers.airforce.report import Hits, ParsedReport, Refusal, WeaponCount
 from handlers.airforce.screening import issuer_of, refusal_reason, speaks_for_report
@@ -61,8 +61,9 @@ def parse_report(text: str, posted_at: dt.datetime | dt.date | None = None) -> P
     for sentence in sentences(normal):
         if not speaks_for_report(sentence):
             continue
-        counted.extend(counts_in(sentence))
-        mentioned |= mentions_kind(sentence)
+        counts, kinds = read_sentence(sentence)
+        counted.extend(counts)
+        mentioned |= kinds
     if not any(count.action in {"launched", "destroyed", "lost"} and not count.share for count in counted):
         return Refusal(
             "it mentions an attack but states no count of launched or destroyed drones or missiles "

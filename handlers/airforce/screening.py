@@ -74,7 +74,8 @@ def issuer_of(text: str) -> tuple[str | None, str | None]:
 
 def refusal_reason(text: str) -> str | None:
     """Why this text is not a report the parser will read, or None when it may be one."""
-    if len(_CYRILLIC.findall(text)) + len(_LATIN.findall(text)) < 20:
+    cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
+    if cyrillic + latin < 20:
         return "too short to be an Air Force report: paste the whole post"
     issuer, _ = issuer_of(text)
     russian_claim = _RUSSIAN_CLAIM.search(text)
@@ -83,10 +84,7 @@ def refusal_reason(text: str) -> str | None:
             "this reads as a Russian Ministry of Defence claim (Ukrainian drones downed over Russia), "
             "not a Ukrainian Air Force report"
         )
-    cyrillic = len(_CYRILLIC.findall(text))
-    if cyrillic > len(_LATIN.findall(text)) and len(_RUSSIAN_LETTERS.findall(text)) > len(
-        _UKRAINIAN_LETTERS.findall(text)
-    ):
+    if cyrillic > latin and len(_RUSSIAN_LETTERS.findall(text)) > len(_UKRAINIAN_LETTERS.findall(text)):
         if russian_claim:
             return "this reads as a Russian claim written in Russian, not a Ukrainian Air Force report"
         return "the text is in Russian; the parser reads Air Force reports in Ukrainian or English"

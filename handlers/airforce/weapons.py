@@ -19,62 +19,61 @@ Role = Literal["model", "drone_noun", "missile_noun", "total_noun", "other_types
                "aeroballistic"]  # fmt: skip
 
 _X = r"(?:x|х|kh)"
-_B = r"(?<![\w-])"  # a name starts a word (so "с-300" is not read inside "ус-300")
 _E = r"(?![\w])"
 _D = r"(?!\d)"  # a designator ends where its digits end ("Х-59збили" is Х-59 and a verb)
 
 # (pattern, canonical name) — tried in this order, longest and most specific first.
 _MODELS: tuple[tuple[str, str], ...] = (
     (
-        rf"{_B}(?:shahed|шахед|шахід|shahid|geran|герань)\w*(?:[-\s]?1[33][16](?:\s?/\s?1[33][16])?)?{_E}",
+        rf"(?:shahed|шахед|шахід|shahid|geran|герань)\w*(?:[-\s]?1[33][16](?:\s?/\s?1[33][16])?)?{_E}",
         "Shahed-136/131",
     ),
-    (rf"{_B}(?:gerbera|гербер)\w*", "Gerbera"),
+    (r"(?:gerbera|гербер)\w*", "Gerbera"),
     (
-        rf"{_B}реактивн\w*(?:\s+ударн\w*)?\s+(?:бпла|дрон\w*|безпілотн\w*)|{_B}jet(?:-powered)?\s+(?:attack\s+)?(?:drones?|uavs?)",
+        r"реактивн\w*(?:\s+ударн\w*)?\s+(?:бпла|дрон\w*|безпілотн\w*)|jet(?:-powered)?\s+(?:attack\s+)?(?:drones?|uavs?)",
         "Jet UAV",
     ),
     (
-        rf"\w*імітатор\w*|\w*імітаці\w*|{_B}decoys?{_E}|{_B}imitat\w*|дрон\w*-пастк\w*|{_B}(?:пароді|parody)\w*",
+        rf"\w*імітатор\w*|\w*імітаці\w*|decoys?{_E}|imitat\w*|дрон\w*-пастк\w*|(?:пароді|parody)\w*",
         "Decoy UAV",
     ),
     (
-        rf"{_B}розвідувальн\w*\s+(?:бпла|дрон\w*|безпілотн\w*)|{_B}reconnaissance\s+(?:drones?|uavs?)",
+        r"розвідувальн\w*\s+(?:бпла|дрон\w*|безпілотн\w*)|reconnaissance\s+(?:drones?|uavs?)",
         "Reconnaissance UAV",
     ),
-    (rf"{_B}(?:lancet|ланцет)\w*", "Lancet"),
-    (rf"{_B}(?:orlan|орлан)\w*[-\s]?30{_E}", "Orlan-30"),
-    (rf"{_B}(?:orlan|орлан)\w*(?:[-\s]?10)?{_E}", "Orlan-10"),
-    (rf"{_B}(?:zala|зала){_E}", "ZALA"),
-    (rf"{_B}(?:supercam|суперкам)\w*", "Supercam"),
-    (rf"{_B}(?:molniya|молні[яїю]|молни[яи])\w*", "Молнія"),
-    (rf"{_B}(?:іскандер|искандер|iskander)\w*[-\s]?(?:к|k){_E}", "Iskander-K"),
+    (r"(?:lancet|ланцет)\w*", "Lancet"),
+    (rf"(?:orlan|орлан)\w*[-\s]?30{_E}", "Orlan-30"),
+    (rf"(?:orlan|орлан)\w*(?:[-\s]?10)?{_E}", "Orlan-10"),
+    (rf"(?:zala|зала){_E}", "ZALA"),
+    (r"(?:supercam|суперкам)\w*", "Supercam"),
+    (r"(?:molniya|молні[яїю]|молни[яи])\w*", "Молнія"),
+    (rf"(?:іскандер|искандер|iskander)\w*[-\s]?(?:к|k){_E}", "Iskander-K"),
     (
-        rf"{_B}(?:(?:іскандер|искандер|iskander)\w*[-\s]?(?:е?м|e?m){_E}(?:\s*(?:/|або|or|чи)\s*kn-?2[34])?|kn-?2[34]{_E})",
+        rf"(?:(?:іскандер|искандер|iskander)\w*[-\s]?(?:е?м|e?m){_E}(?:\s*(?:/|або|or|чи)\s*kn-?2[34])?|kn-?2[34]{_E})",
         "Iskander-M/KN-23",
     ),
-    (rf"{_B}(?:іскандер|искандер|iskander)\w*", "Iskander"),
-    (rf"{_B}{_X}-?\s?(?:101|555|55)(?:см|sm)?(?:\s?/\s?(?:{_X}-?)?(?:101|555|55)(?:см|sm)?)*{_E}", "X-101/X-555"),
-    (rf"{_B}(?:калібр|калибр|kalibr|calibr|caliber)\w*|{_B}3м-?14{_E}", "Kalibr"),
-    (rf"{_B}(?:кинджал|кінджал|кинжал|kinzhal|kindzhal|kinjal)\w*|{_B}{_X}-?47\w*", "X-47 Kinzhal"),
-    (rf"{_B}{_X}-?59\s?/\s?(?:{_X}-?)?69{_E}", "X-59/X-69"),
-    (rf"{_B}{_X}-?59\s?(?:мк|mk)-?2{_E}", "X-59MK2"),
-    (rf"{_B}{_X}-?59{_D}", "X-59"),
-    (rf"{_B}{_X}-?69{_D}", "X-69"),
-    (rf"{_B}{_X}-?22{_D}", "X-22"),
-    (rf"{_B}{_X}-?32{_D}", "X-32"),
-    (rf"{_B}{_X}-?31\s?(?:пд|pd){_E}", "X-31PD"),
-    (rf"{_B}{_X}-?31\s?(?:п|p){_E}", "X-31P"),
-    (rf"{_B}{_X}-?31{_D}", "X-31"),
-    (rf"{_B}{_X}-?35{_D}", "X-35"),
-    (rf"{_B}(?:с|c|s)-?300\s?/\s?(?:(?:с|c|s)-?)?400{_E}", "C-300/C-400"),
-    (rf"{_B}(?:с|c|s)-?300{_E}", "C-300"),
-    (rf"{_B}(?:с|c|s)-?400{_E}", "C-400"),
-    (rf"{_B}(?:циркон|zircon|tsirkon)\w*", "3M22 Zircon"),
-    (rf"{_B}(?:онікс|оникс|oniks|onyx)\w*", "P-800 Oniks"),
-    (rf"{_B}(?:орєшник|орешник|oreshnik)\w*", "Oreshnik"),
+    (r"(?:іскандер|искандер|iskander)\w*", "Iskander"),
+    (rf"{_X}-?\s?(?:101|555|55)(?:см|sm)?(?:\s?/\s?(?:{_X}-?)?(?:101|555|55)(?:см|sm)?)*{_E}", "X-101/X-555"),
+    (rf"(?:калібр|калибр|kalibr|calibr|caliber)\w*|3м-?14{_E}", "Kalibr"),
+    (rf"(?:кинджал|кінджал|кинжал|kinzhal|kindzhal|kinjal)\w*|{_X}-?47\w*", "X-47 Kinzhal"),
+    (rf"{_X}-?59\s?/\s?(?:{_X}-?)?69{_E}", "X-59/X-69"),
+    (rf"{_X}-?59\s?(?:мк|mk)-?2{_E}", "X-59MK2"),
+    (rf"{_X}-?59{_D}", "X-59"),
+    (rf"{_X}-?69{_D}", "X-69"),
+    (rf"{_X}-?22{_D}", "X-22"),
+    (rf"{_X}-?32{_D}", "X-32"),
+    (rf"{_X}-?31\s?(?:пд|pd){_E}", "X-31PD"),
+    (rf"{_X}-?31\s?(?:п|p){_E}", "X-31P"),
+    (rf"{_X}-?31{_D}", "X-31"),
+    (rf"{_X}-?35{_D}", "X-35"),
+    (rf"(?:с|c|s)-?300\s?/\s?(?:(?:с|c|s)-?)?400{_E}", "C-300/C-400"),
+    (rf"(?:с|c|s)-?300{_E}", "C-300"),
+    (rf"(?:с|c|s)-?400{_E}", "C-400"),
+    (r"(?:циркон|zircon|tsirkon)\w*", "3M22 Zircon"),
+    (r"(?:онікс|оникс|oniks|onyx)\w*", "P-800 Oniks"),
+    (r"(?:орєшник|орешник|oreshnik)\w*", "Oreshnik"),
     (
-        rf"{_B}міжконтинентальн\w*\s+балістичн\w*\s+ракет\w*|{_B}intercontinental\s+ballistic\s+missiles?|{_B}icbms?{_E}",
+        rf"міжконтинентальн\w*\s+балістичн\w*\s+ракет\w*|intercontinental\s+ballistic\s+missiles?|icbms?{_E}",
         "Intercontinental Ballistic Missile",
     ),
 )
@@ -93,13 +92,13 @@ _WORDS: tuple[tuple[str, Role], ...] = (
         "other_types",
     ),
     (
-        rf"{_B}(?:бпла|бпла\w*|бпл|безпілотник\w*|безпілотн\w*\s+(?:літальн\w*\s+)?апарат\w*|безпілотн\w*+(?!\s+систем)|"
+        r"(?:бпла|бпла\w*|бпл|безпілотник\w*|безпілотн\w*\s+(?:літальн\w*\s+)?апарат\w*|безпілотн\w*+(?!\s+систем)|"
         r"дрон\w*+(?!-перехоплювач)|ударн\w*\s+апарат\w*|баражуюч\w*\s+(?:снаряд|боєприпас)\w*|камікадзе|"
         r"drones?|uavs?|unmanned\s+aerial\s+vehicles?|kamikaze)(?![\w-])",
         "drone_noun",
     ),
     (
-        rf"{_B}(?:ракет(?!н)\w*|авіаракет\w*|missiles?+(?!\s+(?:units?|troops|systems?|defen[cs]e|strikes?|attacks?|"
+        r"(?:ракет(?!н)\w*|авіаракет\w*|missiles?+(?!\s+(?:units?|troops|systems?|defen[cs]e|strikes?|attacks?|"
         r"danger|threat|fragments?|impacts?))|rockets?)(?![\w-])",
         "missile_noun",
     ),
@@ -109,8 +108,14 @@ _WORDS: tuple[tuple[str, Role], ...] = (
     (r"аеробалістичн\w*|гіперзвуков\w*|aero-?ballistic|hypersonic", "aeroballistic"),
 )
 
-_COMPILED_MODELS = tuple((re.compile(pattern), name) for pattern, name in _MODELS)
-_COMPILED_WORDS = tuple((re.compile(pattern), role) for pattern, role in _WORDS)
+# One pass over the sentence per table: the alternatives keep the tables' order, so at any position the more
+# specific name wins ("Іскандер-К" before "Іскандер"), and a weapon word never overlaps a model name.
+_MODEL_SCAN = re.compile(
+    r"(?<!\w)(?:" + "|".join(f"(?P<m{index}>{pattern})" for index, (pattern, _name) in enumerate(_MODELS)) + ")"
+)
+_WORD_SCAN = re.compile(
+    r"(?<!\w)(?:" + "|".join(f"(?P<w{index}>{pattern})" for index, (pattern, _role) in enumerate(_WORDS)) + ")"
+)
 
 
 @dataclass(frozen=True)
@@ -123,22 +128,15 @@ class Mention:
 
 def mentions(folded: str) -> list[Mention]:
     """Every weapon name and weapon word in a casefolded sentence, in order, none overlapping."""
-    found: list[Mention] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= a or start >= b for a, b in taken)
-
-    for pattern, name in _COMPILED_MODELS:
-        for match in pattern.finditer(folded):
-            if free(match.start(), match.end()):
-                found.append(Mention(match.start(), match.end(), "model", name))
-                taken.append((match.start(), match.end()))
-    for pattern, role in _COMPILED_WORDS:
-        for match in pattern.finditer(folded):
-            if free(match.start(), match.end()):
-                found.append(Mention(match.start(), match.end(), role))
-                taken.append((match.start(), match.end()))
+    found = [
+        Mention(match.start(), match.end(), "model", _MODELS[int(match.lastgroup[1:])][1])
+        for match in _MODEL_SCAN.finditer(folded)
+        if match.lastgroup
+    ]
+    taken = [(mention.start, mention.end) for mention in found]
+    for match in _WORD_SCAN.finditer(folded):
+        if match.lastgroup and all(match.end() <= a or match.start() >= b for a, b in taken):
+            found.append(Mention(match.start(), match.end(), _WORDS[int(match.lastgroup[1:])][1]))
     return sorted(found, key=lambda mention: mention.start)
 
 

@@ -1,0 +1,131 @@
+"""Air Force report parser: how often it reads each field right, and how long a report takes to read.
+
+    python -m bench.parse_reports              # 7 timed runs over the corpus
+    python -m bench.parse_reports --runs 15
+
+Accuracy: per-field exact-match rates over tests/airforce/corpus/reports (real texts, expected counts checked
+against the data set) and the refusal rate over tests/airforce/corpus/non_reports (must be 100 %).
+
+Speed: every corpus text parsed with `parse_report`, the call `callwatch parse` and the chat preview make,
+timed per report as the median of several runs with the min–max spread, beside the least work any parser must
+do in the same run: one bare regex scan of the same texts for all numbers. The ratio is the figure to watch;
+the goal is under 5 ms a report. A cold `callwatch parse`-like start (import the parser, read one report, in a
+fresh interpreter) is timed against a bare `python -c pass`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from handlers.airforce import Refusal, parse_report
+from tests.airforce.corpus import FIELDS, non_reports, read_fields, reports
+
+ROOT = Path(__file__).resolve().parents[1]
+_ANY_NUMBER = re.compile(r"\d+")
+
+
+def accuracy() -> None:
+    corpus = reports()
+    hits: Counter[str] = Counter()
+    refused = 0
+    for report in corpus:
+        result = parse_report(report.text, report.posted_at)
+        if isinstance(result, Refusal):
+            refused += 1
+            continue
+        got = read_fields(result.as_json())
+        for field in FIELDS:
+            hits[field] += got[field] == report.expected[field]
+    print(f"reports: {len(corpus)} ({sum(r.language == 'uk' for r in corpus)} uk, "
+          f"{sum(r.language == 'en' for r in corpus)} en); wrongly refused: {refused}")  # fmt: skip
+    for field in FIELDS:
+        print(f"  {field:<20} {hits[field]:>3}/{len(corpus)}  {100 * hits[field] / len(corpus):5.1f} % exact")
+    total = sum(hits.values()) / (len(corpus) * len(FIELDS))
+    print(f"  {'all fields':<20} {100 * total:5.1f} % exact (goal ≥ 95 %)")
+    agree = sum(bool(r.source["checked_against"]["agrees"]) for r in corpus)
+    print(f"  expected counts agree with the data set's rows for {agree}/{len(corpus)} reports (mismatches noted)")
+    others = non_reports()
+    refused_others = sum(isinstance(parse_report(item.text), Refusal) for item in others)
+    print(f"non-reports: {len(others)}; refused {refused_others} ({100 * refused_others / len(others):.0f} %), "
+          f"accepted {len(others) - refused_others} (goal 0)")  # fmt: skip
+
+
+def _time_per_text(texts: list[tuple[str, object]], work) -> float:
+    start = time.perf_counter()
+    for text, posted in texts:
+        work(text, posted)
+    return (time.perf_counter() - start) / len(texts)
+
+
+def speed(runs: int) -> None:
+    texts = [(r.text, r.posted_at) for r in reports()] + [(n.text, None) for n in non_reports()]
+    parse_report(*texts[0])  # compile the patterns once, as a running bot has
+
+    ours, baseline = [], []
+    for _ in range(runs):
+        ours.append(_time_per_text(texts, parse_report))
+        baseline.append(_time_per_text(texts, lambda text, _posted: _ANY_NUMBER.findall(text)))
+    per_text = []
+    for text, posted in texts:
+        samples = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            parse_report(text, posted)
+            samples.append(time.perf_counter() - start)
+        per_text.append(statistics.median(samples))
+
+    def ms(values: list[float]) -> str:
+        return (
+            f"{1000 * statistics.median(values):.3f} ms (min {1000 * min(values):.3f} – max {1000 * max(values):.3f})"
+        )
+
+    print(f"\nparse time per text, {len(texts)} texts × {runs} runs (median of runs, min–max):")
+    print(f"  parse_report          {ms(ours)}")
+    print(f"  baseline: regex \\d+   {ms(baseline)}")
+    print(f"  ratio parser/baseline ×{statistics.median(ours) / statistics.median(baseline):.0f}")
+    slowest = max(per_text)
+    print(f"  slowest single text   {1000 * slowest:.3f} ms (median of {runs}); goal ≤ 5 ms a report")
+
+
+def cold_start(runs: int) -> None:
+    sample = ROOT / "tests" / "airforce" / "corpus" / "reports" / "radiosvoboda-2026-01-26.yaml"
+    read_one = (
+        "import yaml, sys; text = yaml.safe_load(open(sys.argv[1], encoding='utf-8'))['text']\n"
+        "from handlers.airforce import parse_report; parse_report(text)"
+    )
+    bare = "import yaml, sys; text = yaml.safe_load(open(sys.argv[1], encoding='utf-8'))['text']"
+
+    def run(code: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code, str(sample)], check=True, cwd=ROOT)
+        return time.perf_counter() - start
+
+    ours = [run(read_one) for _ in range(runs)]
+    base = [run(bare) for _ in range(runs)]
+    print(f"\ncold start in a fresh interpreter ({runs} runs, median, min–max):")
+    print(f"  import parser + parse one report  {1000 * statistics.median(ours):.0f} ms "
+          f"({1000 * min(ours):.0f}–{1000 * max(ours):.0f})")  # fmt: skip
+    print(f"  baseline: read the report only    {1000 * statistics.median(base):.0f} ms "
+          f"({1000 * min(base):.0f}–{1000 * max(base):.0f})")  # fmt: skip
+    print(f"  added by the parser               {1000 * (statistics.median(ours) - statistics.median(base)):.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7, help="timed runs (at least 5)")
+    args = parser.parse_args()
+    runs = max(5, args.runs)
+    accuracy()
+    speed(runs)
+    cold_start(runs)
+
+
+if __name__ == "__main__":
+    main()
