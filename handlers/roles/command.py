@@ -29,15 +29,18 @@ def normalise_user(raw: str, caller_platform: str, platforms: Mapping[str, Platf
     prefix, separator, rest = text.partition(":")
     if separator and prefix.lower() in platforms:
         name, text = prefix.lower(), rest
-    elif separator and not text.startswith("<"):
-        known = ", ".join(f"{name}:" for name in sorted(platforms))
-        raise ValueError(f"unknown platform {prefix!r}: use {known}")
     else:
-        name = caller_platform
+        name = caller_platform  # an id of the caller's own platform, which may itself hold a colon (@ann:matrix.org)
     rules = platforms.get(name)
     if rules is None:
         raise ValueError(f"users of {name!r} cannot be granted roles here")
-    return f"{name}:{rules.parse_user(text)}"
+    try:
+        return f"{name}:{rules.parse_user(text)}"
+    except ValueError:
+        if separator and name == caller_platform and prefix.isalpha():
+            known = ", ".join(f"{known}:" for known in sorted(platforms))
+            raise ValueError(f"unknown platform {prefix!r}: use {known}") from None
+        raise
 
 
 def _usage(_request: ChatRequest, _ctx: HandlerContext) -> Reply:
