@@ -27,7 +27,8 @@ USAGE = """\
 /contact show ID
 /contact retract ID reason="…"
 /contact with no arguments opens a form.
-TIME: 2025-07-03T14:00Z, "2025-07-03 14:00 Kyiv", "today 09:30", yesterday, now, 2h ago.
+TIME: 2025-07-03 14:00, 14:00 or 2pm (today), "yesterday 23:30", "3 July 14:00", yesterday, now, 2h ago;
+a zone may end it: "today 2pm Kyiv", Europe/Kyiv, UTC, +03:00.
 Without a zone, the channel's zone is used. kind defaults to call, confidence to reported.
 Example: /contact at="2025-07-03 14:00 UTC" parties=Trump,Putin kind=call source=Reuters confidence=confirmed"""
 

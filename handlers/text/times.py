@@ -1,6 +1,19 @@
-"""Times people type in chat ("2025-07-03 14:00 Kyiv", "today 09:30", "2h ago") turned into aware UTC datetimes.
+"""Times people type in chat turned into aware UTC datetimes.
 
 Inside the bot every time is timezone-aware UTC; the channel's zone only applies to what people type and see.
+What is understood (`FORMS`, shown in `/help contact` and the README):
+
+- ISO 8601: `2025-07-03T14:00Z`, `2025-07-03 14:00`, `2025-07-03T14:00+03:00`; a bare `2025-07-03` is that day
+  with the hour unknown.
+- A clock time alone is today in the zone: `14:00`, `14.00`, `2pm`, `2:30 pm`, `noon`, `midnight`.
+- A day and a clock time, either order, `at` allowed between: `today 2pm`, `yesterday 23:30`, `3 July 14:00`,
+  `July 3 2pm`, `3 Jul 2025 14:00`, `2025-07-03 2pm`, `14:00 yesterday`. A day without a clock time (`yesterday`,
+  `3 July`) has its hour unknown. A day and month without a year is the latest such day not in the future.
+- `now`, `2h ago`, `90 minutes ago`.
+- Any of these may end with a zone: `UTC`, `Kyiv`, `Moscow`, `Europe/Kyiv`, `+03:00`, `UTC+3`; without one the
+  channel's zone applies.
+
+Anything else raises `TimeParseError` naming the word that was not understood — never another exception.
 """
 
 from __future__ import annotations
@@ -13,13 +26,42 @@ from handlers.text.zones import UnknownZoneError, resolve_zone
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(minutes=10)
+MAX_TEXT = 200  # a time is a few words; longer text is not one
+FORMS = '2025-07-03 14:00, 14:00, 14.00, 2pm, "today 2pm Kyiv", "yesterday 23:30", "3 July 14:00", now, 2h ago'
 
 _AGO = re.compile(
-    r"^(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hrs?|hours?|d|days?)\s+ago$", re.IGNORECASE
+    r"^(\d{1,7}(?:\.\d{1,3})?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hrs?|hours?|d|days?)\s+ago$", re.IGNORECASE
 )
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
-_TRAILING_ZONE = re.compile(r"^(.*?)(?:\s+|(?<=\d))((?:UTC|GMT)?[+-]\d{1,2}(?::?\d{2})?|Z|[A-Za-z][A-Za-z_/ ]*)$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:[+-]\d{2}:?\d{2})?")
+_CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d{2})(?::(\d{2}))?)?(am|pm|a\.m\.|p\.m\.)?")
+_MERIDIEM = {"am": "am", "a.m.": "am", "pm": "pm", "p.m.": "pm"}
+_ATTACHED_OFFSET = re.compile(r"^(.*(?:\d[:.]\d{2}(?::\d{2})?|[ap]m))(Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+_DAY_NUMBER = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?")
+_YEAR = re.compile(r"\d{4}")
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_DAY_WORDS = {"today": 0, "yesterday": 1}
 
 
 class TimeParseError(ValueError):
@@ -36,12 +78,22 @@ def parse_time(text: str, *, now: datetime, zone: tzinfo, allow_future: bool = F
     """Parse one time expression; `zone` applies when the text names none."""
     raw = " ".join(text.split())
     if not raw:
-        raise TimeParseError("empty time: write it like 2025-07-03T14:00Z, 'today 09:30' or now")
-    parsed = _parse(raw, now=now, zone=zone)
+        raise TimeParseError(f"empty time: write it like {FORMS}")
+    if len(raw) > MAX_TEXT:
+        raise TimeParseError(f"that time is {len(raw)} characters long; write it like {FORMS}")
+    try:
+        parsed = _parse(raw, now=now, zone=zone)
+    except (OverflowError, ValueError) as error:  # a year at the edge of the calendar, after the zone shift
+        if isinstance(error, TimeParseError):
+            raise
+        raise TimeParseError(f"time {raw!r} is out of range; check the year") from None
     if parsed.at < EARLIEST:
-        raise TimeParseError(f"time {text!r} is before 2000; check the year")
+        raise TimeParseError(f"time {raw!r} is before 2000; check the year")
     if not allow_future and parsed.at > now + FUTURE_SLACK:
-        raise TimeParseError(f"time {text!r} is in the future; reports are about what already happened")
+        raise TimeParseError(
+            f"time {raw!r} is in the future ({parsed.at:%Y-%m-%d %H:%M} UTC); reports are about what already "
+            'happened (for yesterday, write "yesterday" before the time)'
+        )
     return parsed
 
 
@@ -56,35 +108,21 @@ def _parse(raw: str, *, now: datetime, zone: tzinfo) -> ParsedTime:
     iso = _parse_iso(raw, zone)
     if iso:
         return iso
-    body, named_zone = _split_zone(raw)
-    if named_zone is not None:
-        zone = named_zone
-        iso = _parse_iso(body, zone)
-        if iso:
-            return iso
-    words = body.lower().split()
-    if words and words[0] in {"today", "yesterday"}:
-        day = now.astimezone(zone).date() - timedelta(days=1 if words[0] == "yesterday" else 0)
-        if len(words) == 1:
-            return _at(day, time(0, 0), zone, time_known=False)
-        if len(words) == 2:
-            return _at(day, _parse_clock(words[1], raw), zone, time_known=True)
-    raise TimeParseError(
-        f'can\'t read the time {raw!r}: write it like 2025-07-03T14:00Z, "2025-07-03 14:00 Kyiv", '
-        '"today 09:30", yesterday, now or 2h ago'
-    )
+    body, named_zone, zone_problem = _split_zone(raw)
+    zone = named_zone or zone
+    parsed = _parse_iso(body, zone) or _read_words(body, raw, now=now, zone=zone)
+    if zone_problem:  # "today 2pm Mars": the time reads, so the last word is a zone that is not known
+        raise TimeParseError(zone_problem)
+    return parsed
 
 
 def _parse_iso(text: str, zone: tzinfo) -> ParsedTime | None:
     candidate = text.strip()
     if candidate.endswith(("Z", "z")):
         candidate = candidate[:-1] + "+00:00"
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", candidate):
-        try:
-            return _at(date.fromisoformat(candidate), time(0, 0), zone, time_known=False)
-        except ValueError as error:
-            raise TimeParseError(f"{text!r} is not a real date ({error})") from None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2})?", candidate):
+    if _ISO_DATE.fullmatch(candidate):
+        return _at(_real_date(candidate, text), time(0, 0), zone, time_known=False)
+    if not _ISO.fullmatch(candidate):
         return None
     try:
         value = datetime.fromisoformat(candidate)
@@ -95,27 +133,160 @@ def _parse_iso(text: str, zone: tzinfo) -> ParsedTime | None:
     return ParsedTime(value.astimezone(UTC), True)
 
 
-def _split_zone(raw: str) -> tuple[str, tzinfo | None]:
-    match = _TRAILING_ZONE.match(raw)
-    if not match:
-        return raw, None
-    body, zone_text = match.group(1).strip(), match.group(2).strip()
-    if not body or zone_text.lower() in {"today", "yesterday", "now", "ago"}:
-        return raw, None
+def _real_date(candidate: str, text: str) -> date:
     try:
-        return body, resolve_zone(zone_text)
-    except UnknownZoneError as error:
-        raise TimeParseError(str(error)) from None
+        return date.fromisoformat(candidate)
+    except ValueError as error:
+        raise TimeParseError(f"{text!r} is not a real date ({error})") from None
 
 
-def _parse_clock(text: str, raw: str) -> time:
-    match = _CLOCK.match(text)
+def _split_zone(raw: str) -> tuple[str, tzinfo | None, str | None]:
+    """(the text before a trailing zone, that zone or None, why the last word is not a zone if it looks like one).
+
+    When the last word looks like a zone but is none, the text before it is returned with the reason: if that
+    text reads as a time, the unknown zone is the error; if not, the first word it cannot read is.
+
+    A zone is the last one to three words (`Kyiv`, `Europe/Kyiv`, `New York`, `UTC+3`) or an offset attached to
+    a clock time (`14:00+03:00`, `14:00Z`).
+    """
+    attached = _ATTACHED_OFFSET.match(raw)
+    if attached:
+        try:
+            return attached.group(1), resolve_zone(attached.group(2)), None
+        except UnknownZoneError as error:
+            return raw, None, str(error)
+    words = raw.split(" ")
+    for size in (3, 2, 1):
+        if len(words) <= size:
+            continue
+        candidate = " ".join(words[-size:])
+        if _is_time_word(candidate):
+            continue
+        try:
+            return " ".join(words[:-size]), resolve_zone(candidate), None
+        except UnknownZoneError as error:
+            if size == 1 and _looks_like_zone(candidate):
+                return " ".join(words[:-1]), None, str(error)
+    return raw, None, None
+
+
+def _is_time_word(word: str) -> bool:
+    lowered = word.lower()
+    return (
+        lowered in MONTHS
+        or lowered in _DAY_WORDS
+        or lowered in _MERIDIEM
+        or lowered in {"at", "noon", "midnight", "ago"}
+        or bool(_CLOCK.fullmatch(lowered))
+    )
+
+
+def _looks_like_zone(word: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z_/+\-0-9]*", word)) and not _is_time_word(word)
+
+
+def _read_words(body: str, raw: str, *, now: datetime, zone: tzinfo) -> ParsedTime:
+    """A day and/or a clock time, in either order, `at` allowed: what is left once ISO and the zone are read."""
+    words = [word.strip(",").lower() for word in body.split(" ") if word.strip(",")]
+    today = now.astimezone(zone).date()
+    day: date | None = None
+    clock: time | None = None
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word == "at":
+            index += 1
+            continue
+        if day is None and word in _DAY_WORDS:
+            day, index = today - timedelta(days=_DAY_WORDS[word]), index + 1
+            continue
+        if day is None and _ISO_DATE.fullmatch(word):
+            day, index = _real_date(word, raw), index + 1
+            continue
+        if day is None:
+            found = _calendar_date(words[index:], today, raw)
+            if found:
+                day, used = found
+                index += used
+                continue
+        if clock is None:
+            read = _clock(words[index:], raw)
+            if read:
+                clock, used = read
+                index += used
+                continue
+        raise TimeParseError(_not_understood(word, raw))
+    if day is None and clock is None:
+        raise TimeParseError(_not_understood(words[0] if words else raw, raw))
+    return _at(day or today, clock or time(0, 0), zone, time_known=clock is not None)
+
+
+def _not_understood(word: str, raw: str) -> str:
+    what = "" if word == raw.lower() else f"{word!r} is not a day, a clock time or a zone; "
+    return f"can't read the time {raw!r}: {what}write it like {FORMS}"
+
+
+def _clock(words: list[str], raw: str) -> tuple[time, int] | None:
+    """`14:00`, `14.00`, `2pm`, `2:30 pm`, `noon`, `midnight` at the start of `words`: (clock time, words used)."""
+    first = words[0]
+    if first in {"noon", "midday"}:
+        return time(12, 0), 1
+    if first == "midnight":
+        return time(0, 0), 1
+    used = 1
+    text = first
+    if len(words) > 1 and words[1] in _MERIDIEM and not first.endswith(tuple(_MERIDIEM)):
+        text, used = first + words[1], 2
+    match = _CLOCK.fullmatch(text)
     if not match:
-        raise TimeParseError(f"can't read the clock time in {raw!r}: write it like 09:30")
-    hours, minutes, seconds = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+        return None
+    hours_text, minutes_text, seconds_text, meridiem = match.groups()
+    if minutes_text is None and meridiem is None:
+        return None  # a bare number is not a clock time ("3" could be a day)
+    hours, minutes, seconds = int(hours_text), int(minutes_text or 0), int(seconds_text or 0)
+    if meridiem:
+        if not 1 <= hours <= 12:
+            raise TimeParseError(f"{text!r} is not a clock time: with am/pm the hour is 1 to 12")
+        hours = hours % 12 + (12 if _MERIDIEM[meridiem] == "pm" else 0)
     if hours > 23 or minutes > 59 or seconds > 59:
         raise TimeParseError(f"{text!r} is not a clock time")
-    return time(hours, minutes, seconds)
+    return time(hours, minutes, seconds), used
+
+
+def _calendar_date(words: list[str], today: date, raw: str) -> tuple[date, int] | None:
+    """`3 July [2025]`, `July 3 [2025]`, `3rd Jul` at the start of `words`: (date, words used)."""
+    if len(words) < 2:
+        return None
+    first, second = words[0], words[1]
+    if first in MONTHS and _DAY_NUMBER.fullmatch(second):
+        month, day_text = MONTHS[first], _DAY_NUMBER.fullmatch(second).group(1)  # type: ignore[union-attr]
+    elif second in MONTHS and _DAY_NUMBER.fullmatch(first):
+        month, day_text = MONTHS[second], _DAY_NUMBER.fullmatch(first).group(1)  # type: ignore[union-attr]
+    else:
+        return None
+    used = 2
+    year: int | None = None
+    if len(words) > 2 and _YEAR.fullmatch(words[2]):
+        year, used = int(words[2]), 3
+    label = " ".join(words[:used])
+    try:
+        if year is not None:
+            return date(year, month, int(day_text)), used
+        # No year: the latest such day that is not in the future (3 July read on 1 July is last year's).
+        candidate = date(today.year, month, int(day_text)) if _exists(today.year, month, int(day_text)) else None
+        if candidate is None or candidate > today:
+            candidate = date(today.year - 1, month, int(day_text))
+        return candidate, used
+    except ValueError:
+        raise TimeParseError(f"{label!r} in {raw!r} is not a real date") from None
+
+
+def _exists(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _at(day: date, clock: time, zone: tzinfo, *, time_known: bool) -> ParsedTime:
@@ -125,7 +296,10 @@ def _at(day: date, clock: time, zone: tzinfo, *, time_known: bool) -> ParsedTime
 def time_range(start: ParsedTime | None, end: ParsedTime | None) -> tuple[datetime | None, datetime | None]:
     """`from=`/`to=` as a half-open UTC range; a bare `to=2025-07-10` includes that whole day."""
     lower = start.at if start else None
-    upper = (end.at if end.time_known else end.at + timedelta(days=1)) if end else None
+    try:
+        upper = (end.at if end.time_known else end.at + timedelta(days=1)) if end else None
+    except OverflowError:
+        raise TimeParseError("to= is past the end of the calendar; leave it out to mean up to now") from None
     if lower and upper and lower >= upper:
         raise TimeParseError("from= must be before to=")
     return lower, upper

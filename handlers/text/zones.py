@@ -52,13 +52,22 @@ def resolve_zone(name: str) -> tzinfo:
         if delta > timedelta(hours=14):
             raise UnknownZoneError(f"offset {text!r} is beyond ±14:00")
         return timezone(-delta if sign == "-" else delta)
-    if "/" in text and ".." not in text:
-        try:
-            return ZoneInfo(_iana_case(text))
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
+    if "/" in text and len(text) <= MAX_NAME:
+        key = _iana_case(text)
+        if key is not None:
+            try:
+                return ZoneInfo(key)
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # a tzdata install missing the file
+                pass
+        inside = _zones_under(text)
+        if inside:
+            examples = ", ".join(inside[:3])
+            raise UnknownZoneError(
+                f"{text!r} is a region with {len(inside)} time zones, not one zone: name one, like {examples}"
+            )
+    shown = text if len(text) <= 40 else text[:40] + "…"
     raise UnknownZoneError(
-        f"unknown time zone {text!r}: use UTC, Kyiv, an IANA name like Europe/Kyiv, or an offset like +03:00"
+        f"unknown time zone {shown!r}: use UTC, Kyiv, an IANA name like Europe/Kyiv, or an offset like +03:00"
     )
 
 
@@ -83,10 +92,25 @@ def zone_name(zone: tzinfo) -> str:
 
 
 _KNOWN: dict[str, str] = {}
+MAX_NAME = 64  # the longest IANA name is about 30 characters
 
 
-def _iana_case(text: str) -> str:
-    """Let people type `europe/kyiv`: match IANA names case-insensitively."""
+def _known() -> dict[str, str]:
     if not _KNOWN:
         _KNOWN.update({zone.lower(): zone for zone in available_timezones()})
-    return _KNOWN.get(text.lower(), text)
+    return _KNOWN
+
+
+def _iana_case(text: str) -> str | None:
+    """The IANA name `text` spells, matched case-insensitively (`europe/kyiv`); None when there is none.
+
+    Only names in tzdata's list are opened, so a folder of it (`America/Argentina`) or a path never reaches
+    the file system as a zone key.
+    """
+    return _known().get(text.lower())
+
+
+def _zones_under(text: str) -> list[str]:
+    """The zones inside a tzdata region such as `America/Argentina`, for the error that names some."""
+    prefix = text.lower().rstrip("/") + "/"
+    return sorted(name for lowered, name in _known().items() if lowered.startswith(prefix))
