@@ -30,7 +30,8 @@ _ACTIONS: tuple[tuple[str, Action], ...] = (
      r"intercept\w*|neutrali[sz]\w*|suppress\w*", "destroyed"),
     (r"атакува\w*|атакуюч\w*|запусти\w*|запуск\w*|пуск\w*|випусти\w*|випущен\w*|застосува\w*|застосовува\w*|"
      r"використа\w*|використовува\w*|launch\w*|\bfired\b|\bfire\b|\battacked\b|\bused\b|\busing\b|deployed|"
-     r"unleash\w*|included|involving|sending|\bsent\b|attacking", "launched"),
+     r"unleash\w*|included|involving|sending|\bsent\b|attacking|consisted\s+of|comprised|складал\w*|включал\w*",
+     "launched"),
 )  # fmt: skip
 _COMPILED_ACTIONS = tuple((re.compile(pattern), action) for pattern, action in _ACTIONS)
 _PASSIVE = re.compile(r"^\W*(?:(?:were|was|have\s+been|has\s+been|had\s+been|are|is|були|було|був|була|буде)\s+)")
@@ -348,6 +349,16 @@ class _Sentence:
             kept.append(mention)
         return kept
 
+    def action_after(self, from_char: int) -> Action | None:
+        """The first verb after a point, within the clause (up to a comma or the sentence's end)."""
+        end = len(self.folded)
+        for stop in (",", ";"):
+            found = self.folded.find(stop, from_char)
+            if found != -1:
+                end = min(end, found)
+        after = [action for start, _end, action in self.actions if from_char <= start < end]
+        return after[0] if after else None
+
     def action_near(self, number_char: int, phrase_end_char: int) -> Action | None:
         """The verb that says what happened: the passive right after the phrase, else the nearest one before."""
         for start, _end, action in self.actions:
@@ -425,7 +436,10 @@ def _counts(parsed: _Sentence) -> list[Count]:
         )
         if anaphoric:
             phrase = parsed.phrase(number.end + 2 if after_word in _OF else number.end, next_start)
-            action = parsed.action_near(number_char, toks[number.end - 1].end)
+            # "58 of which it was able to shoot down": the verb after "of which" says what became of them.
+            action = parsed.action_after(toks[number.end - 1].end) or parsed.action_near(
+                number_char, toks[number.end - 1].end
+            )
             members = _members(phrase) if phrase else set()
             if action == "destroyed" and not members:
                 antecedent, kind = _antecedent(parsed, number_char)

@@ -204,6 +204,14 @@ def _reconcile(groups: list[_Group], totals: dict[tuple[str, str], _Value]) -> l
             groups.remove(bare)
         kind_groups = [group for group in groups if group.kind == kind]
         launched = [group for group in kind_groups if group.launched.value is not None]
+        if kind == "missile" and len(launched) == 1 and launched[0].generic:
+            # "22 ракети" beside "три балістичні ракети збито": a total of several types, not one of them.
+            others = [group for group in kind_groups if group is not launched[0]]
+            if others and all(not group.generic for group in others):
+                totals.setdefault((kind, "launched"), _Value()).offer(
+                    launched[0].launched.value or 0, launched[0].launched.approximate
+                )
+                continue
         if len(launched) == 1 or (not launched and kind == "drone" and kind_groups):
             keeper = launched[0] if launched else kind_groups[0]
             for other in [group for group in kind_groups if group is not keeper and group.launched.value is None]:

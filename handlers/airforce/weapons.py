@@ -29,6 +29,7 @@ _MODELS: tuple[tuple[str, str], ...] = (
         "Shahed-136/131",
     ),
     (r"(?:gerbera|гербер)\w*", "Gerbera"),
+    (r"(?:italmas|італмас|италмас)\w*", "Italmas"),
     (
         r"реактивн\w*(?:\s+ударн\w*)?\s+(?:бпла|дрон\w*|безпілотн\w*)|jet(?:-powered)?\s+(?:attack\s+)?(?:drones?|uavs?)",
         "Jet UAV",
@@ -94,7 +95,8 @@ _WORDS: tuple[tuple[str, Role], ...] = (
     (
         r"(?:бпла|бпла\w*|бпл|безпілотник\w*|безпілотн\w*\s+(?:літальн\w*\s+)?апарат\w*|безпілотн\w*+(?!\s+систем)|"
         r"дрон\w*+(?!-перехоплювач)|ударн\w*\s+апарат\w*|баражуюч\w*\s+(?:снаряд|боєприпас)\w*|камікадзе|"
-        r"drones?|uavs?|unmanned\s+aerial\s+vehicles?|kamikaze)(?![\w-])",
+        r"drones?+(?!\s+(?:attacks?|strikes?|intercept\w*|debris|fragments?|operators?|production|units?|systems?|"
+        r"pilots?|threat|danger|hits?|waves?|warfare|industry))|uavs?|unmanned\s+aerial\s+vehicles?|kamikaze)(?![\w-])",
         "drone_noun",
     ),
     (
@@ -141,8 +143,8 @@ def mentions(folded: str) -> list[Mention]:
 
 
 # The fixed order of members in a group's name, so one group is always spelled the same way.
-DRONE_ORDER = ("Shahed-136/131", "Gerbera", "Jet UAV", "Decoy UAV", "Reconnaissance UAV", "Lancet", "Orlan-10",
-               "Orlan-30", "ZALA", "Supercam", "Молнія", "Unknown UAV")  # fmt: skip
+DRONE_ORDER = ("Shahed-136/131", "Gerbera", "Italmas", "Jet UAV", "Decoy UAV", "Reconnaissance UAV", "Lancet",
+               "Orlan-10", "Orlan-30", "ZALA", "Supercam", "Молнія", "Unknown UAV")  # fmt: skip
 
 
 def group_name(members: set[str]) -> str:

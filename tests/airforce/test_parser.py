@@ -193,3 +193,25 @@ def test_the_result_serialises_with_the_contract_keys() -> None:
         "by_weapon",
     } <= keys
     assert parse_report("").as_json() == {"refused": "the text is empty"}
+
+
+def test_a_count_given_as_of_which_takes_the_verb_after_it() -> None:
+    report = read(
+        "Ukraine's air force said Russia launched a total of 67 drones, 58 of which it was able to shoot down."
+    )
+    assert (report.drones_launched, report.drones_destroyed) == (67, 58)
+
+
+def test_a_missile_total_of_several_types_is_not_renamed_after_one_of_them() -> None:
+    report = read(
+        "Речник Повітряних сил: було збито три балістичні ракети, що летіли на Київ. "
+        "Загалом РФ застосувала 22 ракети та понад 460 безпілотників."
+    )
+    assert report.missiles_launched == 22 and report.missiles_destroyed is None
+    assert report.by_weapon["Ballistic Missile"].destroyed == 3
+    assert report.drones_launched == 460 and "drones_launched" in report.approximate
+
+
+def test_drone_as_an_adjective_is_no_drone() -> None:
+    report = read("Air Force: Russia launched 40 drones overnight amid a wave of Ukrainian drone interceptions.")
+    assert report.drones_launched == 40
