@@ -7,9 +7,9 @@ a page near the top costs the same over a million strikes as over ten; the total
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, literal, text
+from sqlalchemy import and_, func, literal, not_, or_, text
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
@@ -29,6 +29,10 @@ class WindowTotals:
     strikes: int
     drones: int
     missiles: int
+
+    @property
+    def weapons(self) -> int:
+        return self.drones + self.missiles
 
 
 @dataclass(frozen=True)
@@ -90,8 +94,13 @@ def page(session: Session, filters: TimelineFilter, *, limit: int, offset: int) 
     return TimelinePage(entries=[loaded[kind, row_id] for kind, row_id in rows], total=total)
 
 
-def window_totals(session: Session, start: datetime, end: datetime) -> WindowTotals:
-    """Live strikes that started in [start, end)."""
+def window_totals(
+    session: Session, start: datetime, end: datetime, *, date_only_at: timedelta = timedelta(0)
+) -> WindowTotals:
+    """Live strikes in [start, end), a strike of unknown hour counted at its stored midnight + `date_only_at`
+    (the counting rule is `handlers.records.window`'s; the query only applies it)."""
+    started = col(StrikeReport.started_at)
+    known = col(StrikeReport.time_known)
     strikes, drones, missiles = session.exec(
         select(
             func.count(col(StrikeReport.id)),
@@ -99,8 +108,9 @@ def window_totals(session: Session, start: datetime, end: datetime) -> WindowTot
             func.coalesce(func.sum(StrikeReport.missiles), 0),
         ).where(
             col(StrikeReport.retracted_at).is_(None),
-            StrikeReport.started_at >= start,
-            StrikeReport.started_at < end,
+            started >= start - date_only_at,
+            started < end,
+            or_(and_(known, started >= start), and_(not_(known), started < end - date_only_at)),
         )
     ).one()
     return WindowTotals(strikes=int(strikes), drones=int(drones), missiles=int(missiles))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta, tzinfo
 
-from handlers.chat.command import Command
+from handlers.chat.command import single_action
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest
 from handlers.records.messages import strike_counts
+from handlers.records.window import strikes_after
 from handlers.text import arguments
 from handlers.text.durations import format_duration
 from handlers.text.times import TimeParseError, parse_time, show_time, time_range
@@ -71,7 +72,7 @@ def _page(ctx: HandlerContext, zone: tzinfo, filters: timeline.TimelineFilter, n
         lines: list[str] = []
         for entry in result.entries:
             if isinstance(entry, ContactReport):
-                totals = timeline.window_totals(session, entry.occurred_at, entry.occurred_at + window)
+                totals = strikes_after(session, entry.occurred_at, entry.time_known, window)
                 lines.append(_contact_line(entry, zone, totals, window))
             else:
                 lines.append(_strike_line(entry, zone))
@@ -97,10 +98,11 @@ def _contact_line(contact: ContactReport, zone: tzinfo, totals: timeline.WindowT
     if contact.duplicate_of_id:
         return head + f"\n  same contact as #{contact.duplicate_of_id}"
     span = format_duration(int(window.total_seconds()))
+    after = "after it" if contact.time_known else "after its day (hour not reported)"
     if totals.strikes == 0:
-        return head + f"\n  no strikes logged in the {span} after it"
+        return head + f"\n  no strikes logged in the {span} {after}"
     return head + (
-        f"\n  in the {span} after it: {totals.strikes} strike(s) · {totals.drones} drones · {totals.missiles} missiles"
+        f"\n  in the {span} {after}: {totals.strikes} strike(s) · {totals.drones} drones · {totals.missiles} missiles"
     )
 
 
@@ -116,6 +118,4 @@ def _chart(ctx: HandlerContext, start: datetime | None, end: datetime | None, zo
     return Reply(title=image.title, text="Daily drones and missiles; contacts marked, windows shaded.", image=image)
 
 
-COMMAND = Command(
-    name="timeline", summary="the stored timeline, newest first, or a chart of it", usage=USAGE, handler=handle
-)
+COMMAND = single_action("timeline", "the stored timeline, newest first, or a chart of it", USAGE, handle)
