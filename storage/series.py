@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Select
+from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from storage.models import ContactReport, StrikeReport
@@ -36,6 +37,35 @@ def strike_counts(session: Session, start: datetime | None = None, end: datetime
     if end is not None:
         query = query.where(StrikeReport.started_at < end + MARGIN)
     return _frame(session, query.order_by(StrikeReport.started_at))
+
+
+@dataclass(frozen=True)
+class StrikeExtent:
+    first: datetime | None  # the earliest and latest live strike start (aware UTC)
+    last: datetime | None
+    reports: int
+    drones: int
+    missiles: int
+
+
+def strike_extent(session: Session) -> StrikeExtent:
+    """How far the live strike data reaches, and its totals: one aggregate query."""
+    first, last, reports, drones, missiles = session.exec(
+        select(
+            func.min(StrikeReport.started_at),
+            func.max(StrikeReport.started_at),
+            func.count(col(StrikeReport.id)),
+            func.coalesce(func.sum(StrikeReport.drones), 0),
+            func.coalesce(func.sum(StrikeReport.missiles), 0),
+        ).where(col(StrikeReport.retracted_at).is_(None))
+    ).one()
+    return StrikeExtent(_aware(first), _aware(last), int(reports), int(drones), int(missiles))
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def contacts(session: Session, start: datetime | None = None, end: datetime | None = None) -> pd.DataFrame:

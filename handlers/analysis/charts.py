@@ -1,91 +1,154 @@
-"""The timeline as a picture: daily drones and missiles, each contact marked with its window shaded.
+"""Pictures: the timeline (`/timeline chart`, `callwatch export --format png`) and the event-time profile
+(`/analysis chart`). PNG bytes, rendered headless (matplotlib's Agg backend), posted by the adapters as images.
 
-Rendered headless (matplotlib's Agg backend) to PNG bytes, which the adapters post as an image and the CLI
-writes to a file.
+Both count as the analysis does (`handlers.records.window`): the x axis is Kyiv wall-clock time and says so, each
+daily bar spans its Kyiv day from midnight to midnight, and each contact is drawn at its exact time — a wave
+launched the evening after an afternoon call sits to the right of the call's line. A contact with a date only is
+a hatched band over its day, and its window starts where the day ends.
 """
 
 from __future__ import annotations
 
 import io
-from datetime import datetime, timedelta, tzinfo
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from itertools import pairwise
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.dates as mdates
+import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
-from handlers.analysis.statistics import contact_anchor_times, strike_event_times
+from handlers.analysis.parameters import METRIC_WORDS
+from handlers.analysis.result import Analysis
+from handlers.analysis.series import StrikeSeries, datetime_of, kyiv_dates, kyiv_midnights, window_starts
+from handlers.analysis.words import plural
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Image
-from handlers.text.zones import zone_label
+from handlers.records.window import KYIV
 from storage import series
 
-DEFAULT_WINDOW = timedelta(days=3)
 SIZE_INCHES = (12, 5)
 DPI = 100
+MIN_WINDOW_PIXELS = 4  # a window narrower than this on the page is widened to it (and the legend says so)
+DRONE_COLOUR, MISSILE_COLOUR, CONTACT_COLOUR = "#d9822b", "#1f4e8c", "#c0392b"
+DEFAULT_WINDOW = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class DayBars:
+    """What the timeline draws, in Kyiv wall-clock time (naive datetimes): testable without reading pixels."""
+
+    day_starts: list[datetime]  # the left edge of each bar: a Kyiv midnight
+    drones: list[int]
+    missiles: list[int]
+    contacts: list[tuple[datetime, bool]]  # (Kyiv wall-clock time of the line or of the day's start, hour known)
+    windows: list[tuple[datetime, datetime]]  # Kyiv wall-clock [start, end) of each contact's window
+
+
+def _wall(ns: int) -> datetime:
+    """A UTC instant as naive Kyiv wall-clock time: the x axis' coordinates."""
+    return datetime_of(ns).astimezone(KYIV).replace(tzinfo=None)
+
+
+def day_bars(strikes: pd.DataFrame, contacts: pd.DataFrame, first: date, last: date, window: timedelta) -> DayBars:
+    """Daily totals for Kyiv days first … last, and where each contact and its window go."""
+    midnights = kyiv_midnights(first, last)
+    daily = StrikeSeries.from_frame(strikes).daily(midnights)
+    marks: list[tuple[datetime, bool]] = []
+    spans: list[tuple[datetime, datetime]] = []
+    if len(contacts):
+        at = pd.to_datetime(contacts["at"], utc=True)
+        starts = window_starts(contacts)
+        for when, known, start in zip(at, contacts["time_known"].astype(bool), starts.tolist(), strict=True):
+            marks.append((_wall(pd.Timestamp(when).value) if known else _wall(start) - timedelta(days=1), known))
+            spans.append((_wall(start), _wall(start + int(window.total_seconds() * 1e9))))
+    return DayBars(
+        day_starts=[_wall(ns) for ns in midnights[:-1].tolist()],
+        drones=daily[:, 0].tolist(),
+        missiles=daily[:, 1].tolist(),
+        contacts=marks,
+        windows=spans,
+    )
 
 
 def render_timeline_chart(ctx: HandlerContext, start: datetime | None, end: datetime | None, zone: tzinfo) -> Image:
-    """The chart for /timeline chart: live reports in [start, end) (None: unbounded), days in `zone`.
+    """The chart for /timeline chart: live reports in [start, end) (None: all of them), Kyiv days.
 
     The shaded window is the readiness window, the last of CALLWATCH_REMINDER_OFFSETS (3 days by default).
+    `zone` is the channel's; the chart keeps Kyiv days whatever it is, so it agrees with /analysis.
     """
     with ctx.db.reader() as session:
         strikes = series.strike_counts(session, start, end)
         contacts = series.contacts(session, start, end)
-    window = timedelta(seconds=ctx.settings.offsets_seconds[-1]) if ctx.settings.offsets_seconds[-1] else DEFAULT_WINDOW
-    png = plot_timeline(strikes, contacts, start=start, end=end, zone=zone, window=window)
-    span = _span_text(start, end, zone)
-    return Image(png=png, filename="timeline.png", title=f"Strikes and contacts{span}")
+    last_offset = ctx.settings.offsets_seconds[-1]
+    window = timedelta(seconds=last_offset) if last_offset else DEFAULT_WINDOW
+    if len(contacts):
+        at = pd.to_datetime(contacts["at"], utc=True)
+        keep = pd.Series(True, index=contacts.index)
+        if start is not None:
+            keep &= at >= pd.Timestamp(start)
+        if end is not None:
+            keep &= at < pd.Timestamp(end)
+        contacts = contacts[keep]
+    first_day, last_day = _span(strikes, contacts, start, end)
+    period = f"{first_day:%Y-%m-%d} → {last_day:%Y-%m-%d}" if first_day and last_day else "no data"
+    title = f"Strikes and contacts, {period} (Kyiv days)"
+    png = plot_timeline(strikes, contacts, first_day, last_day, window=window, title=title)
+    return Image(png=png, filename="timeline.png", title=title)
 
 
-def _span_text(start: datetime | None, end: datetime | None, zone: tzinfo) -> str:
-    if start is None and end is None:
-        return ""
-    left = start.astimezone(zone).strftime("%Y-%m-%d") if start else "…"
-    right = (end - timedelta(seconds=1)).astimezone(zone).strftime("%Y-%m-%d") if end else "…"
-    return f", {left} → {right}"
+def _span(
+    strikes: pd.DataFrame, contacts: pd.DataFrame, start: datetime | None, end: datetime | None
+) -> tuple[date | None, date | None]:
+    """The Kyiv days to draw: from=/to= where given, else the reports' own extent."""
+    moments = [pd.to_datetime(frame["at"], utc=True) for frame in (strikes, contacts) if len(frame)]
+    known = [stamp.value for times in moments for stamp in (times.min(), times.max())]
+    lower = pd.Timestamp(start).value if start is not None else min(known, default=None)
+    upper = pd.Timestamp(end).value - 1 if end is not None else max(known, default=None)
+    if lower is None or upper is None:
+        return None, None
+    first, last = kyiv_dates(np.array([lower, upper], dtype=np.int64))
+    return first.item(), last.item()
 
 
-def daily_counts(strikes: pd.DataFrame, zone: tzinfo, start: datetime | None, end: datetime | None) -> pd.DataFrame:
-    """Drones and missiles per day in `zone` (strikes of unknown hour count on their day), days without any 0."""
-    if strikes.empty:
-        return pd.DataFrame({"drones": [], "missiles": []}, index=pd.DatetimeIndex([], name="day"))
-    times = pd.to_datetime(strike_event_times(strikes), utc=True).tz_convert(zone)
-    frame = pd.DataFrame(
-        {"drones": strikes["drones"].to_numpy(), "missiles": strikes["missiles"].to_numpy()}, index=times
-    )
-    if start is not None:
-        frame = frame[frame.index >= pd.Timestamp(start)]
-    if end is not None:
-        frame = frame[frame.index < pd.Timestamp(end)]
-    if frame.empty:
-        return pd.DataFrame({"drones": [], "missiles": []}, index=pd.DatetimeIndex([], name="day"))
-    days = frame.index.tz_localize(None).normalize()
-    daily = frame.groupby(days).sum()
-    full = pd.date_range(daily.index.min(), daily.index.max(), freq="D", name="day")
-    return daily.reindex(full, fill_value=0)
+def _figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=SIZE_INCHES, dpi=DPI)
+
+
+def _png(figure) -> bytes:
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def window_width_days(true_days: float, span_days: float) -> float:
+    """How wide a window is drawn: to scale, but never under `MIN_WINDOW_PIXELS` of the plot (on a four-year
+    chart a 72 h window is under a pixel wide)."""
+    plot_pixels = SIZE_INCHES[0] * DPI
+    return max(true_days, MIN_WINDOW_PIXELS * span_days / plot_pixels)
 
 
 def plot_timeline(
     strikes: pd.DataFrame,
     contacts: pd.DataFrame,
+    first: date | None,
+    last: date | None,
     *,
-    start: datetime | None,
-    end: datetime | None,
-    zone: tzinfo,
     window: timedelta = DEFAULT_WINDOW,
+    title: str = "Strikes and contacts",
 ) -> bytes:
-    """PNG bytes: drones as bars (left axis), missiles as a line (right axis: they are far fewer), contacts as
-    dashed lines with their windows shaded."""
-    daily = daily_counts(strikes, zone, start, end)
-    figure = Figure(figsize=SIZE_INCHES, dpi=DPI)
+    """Drones as bars spanning their Kyiv day (left axis); missiles as a step line over the same days (right
+    axis: far fewer), so even a single day of them shows; contacts as lines at their time with windows shaded."""
+    import matplotlib.dates as mdates
+
+    figure = _figure()
     axes = figure.add_subplot()
-    label = zone_label(zone)
-    if daily.empty and contacts.empty:
+    if first is None or last is None or (strikes.empty and contacts.empty):
         axes.text(
             0.5,
             0.5,
@@ -96,34 +159,123 @@ def plot_timeline(
             fontsize=14,
         )
         axes.set_axis_off()
-    else:
-        days = daily.index.to_pydatetime()
-        axes.bar(days, daily["drones"], width=1.0, color="#d9822b", alpha=0.8, label="drones / day")
-        axes.set_ylabel("drones per day")
-        missiles_axes = axes.twinx()
-        missiles_axes.plot(days, daily["missiles"], color="#1f4e8c", linewidth=1.2, label="missiles / day")
-        missiles_axes.set_ylabel("missiles per day")
-        missiles_axes.set_ylim(bottom=0)
-        anchors = pd.to_datetime(contact_anchor_times(contacts), utc=True) if len(contacts) else []
-        for index, anchor in enumerate(anchors):
-            local = anchor.tz_convert(zone).tz_localize(None).to_pydatetime()
-            axes.axvspan(
-                local,
-                local + window,
-                color="#c0392b",
-                alpha=0.15,
-                linewidth=0,
-                label="contact window" if index == 0 else None,
+        figure.suptitle(title)
+        return _png(figure)
+    bars = day_bars(strikes, contacts, first, last, window)
+    edges = [*bars.day_starts, bars.day_starts[-1] + timedelta(days=1)]
+    widths = [right - left for left, right in pairwise(edges)]
+    axes.bar(
+        bars.day_starts,
+        bars.drones,
+        width=widths,
+        align="edge",
+        color=DRONE_COLOUR,
+        alpha=0.85,
+        label="drones per Kyiv day",
+    )
+    axes.set_ylabel("drones per day")
+    axes.set_xlim(edges[0], edges[-1])
+    missiles_axes = axes.twinx()
+    missiles_axes.step(
+        edges,
+        [*bars.missiles, bars.missiles[-1]],
+        where="post",
+        color=MISSILE_COLOUR,
+        linewidth=1.4,
+        label="missiles per Kyiv day",
+    )
+    missiles_axes.set_ylabel("missiles per day")
+    missiles_axes.set_ylim(bottom=0, top=max(1, max(bars.missiles)) * 1.15)
+    axes.set_ylim(bottom=0, top=max(1, max(bars.drones)) * 1.15)
+    span_days = (edges[-1] - edges[0]).total_seconds() / 86400
+    widened = False
+    hours = int(window.total_seconds() // 3600)
+    for (start, end), (mark, known) in zip(bars.windows, bars.contacts, strict=True):
+        true_width = (end - start).total_seconds() / 86400
+        width = window_width_days(true_width, span_days)
+        widened = widened or width > true_width
+        axes.axvspan(
+            start,
+            start + timedelta(days=width),
+            color=CONTACT_COLOUR,
+            alpha=0.22,
+            linewidth=0,
+            label=f"contact window ({hours} h)",
+        )
+        if known:
+            axes.axvline(
+                mark,
+                color=CONTACT_COLOUR,
+                linestyle="--",
+                linewidth=1.2,
+                label="contact (at its time)",
             )
-            axes.axvline(local, color="#c0392b", linestyle="--", linewidth=1, label="contact" if index == 0 else None)
-        axes.xaxis.set_major_locator(mdates.AutoDateLocator())
-        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(axes.xaxis.get_major_locator()))
-        axes.set_xlabel(f"day ({label})")
-        handles, labels = axes.get_legend_handles_labels()
-        more_handles, more_labels = missiles_axes.get_legend_handles_labels()
-        axes.legend(handles + more_handles, labels + more_labels, loc="upper left", fontsize=8)
-    figure.suptitle(f"Daily drones and missiles, contacts and their {window.days}-day windows")
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+        else:
+            axes.axvspan(
+                mark,
+                mark + timedelta(days=1),
+                facecolor="none",
+                edgecolor=CONTACT_COLOUR,
+                hatch="//",
+                linewidth=0.8,
+                label="contact, hour not reported (its day)",
+            )
+    locator = mdates.AutoDateLocator()
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    axes.set_xlabel("Kyiv time (Europe/Kyiv); each bar is one Kyiv day, midnight to midnight")
+    handles, labels = axes.get_legend_handles_labels()
+    more_handles, more_labels = missiles_axes.get_legend_handles_labels()
+    seen: dict[str, object] = {}
+    for handle, label in zip(handles + more_handles, labels + more_labels, strict=True):
+        seen.setdefault(label, handle)
+    axes.legend(list(seen.values()), list(seen), loc="upper left", fontsize=8)
+    note = f"; windows drawn at least {MIN_WINDOW_PIXELS} px wide" if widened else ""
+    figure.suptitle(f"{title}: drones and missiles per day, contacts and their {hours} h windows{note}")
+    return _png(figure)
+
+
+def profile_chart(result: Analysis) -> Image:
+    """The event-time profile of /analysis chart: observed per day from D−7 to D+7 against expected, with the
+    window's days marked."""
+    metric = result.metric
+    figure = _figure()
+    axes = figure.add_subplot()
+    offsets = [day.offset for day in result.profile]
+    observed = [day.observed[metric] for day in result.profile]
+    expected = [day.expected[metric] for day in result.profile]
+    low = [day.low[metric] for day in result.profile]
+    high = [day.high[metric] for day in result.profile]
+    axes.bar(offsets, observed, width=0.8, color=DRONE_COLOUR, alpha=0.85, label="observed (mean per contact)")
+    axes.fill_between(
+        offsets,
+        low,
+        high,
+        color="#555555",
+        alpha=0.18,
+        step="mid",
+        label="expected ±1.96 s.e. (days within the test's reach)",
+    )
+    axes.step(offsets, expected, where="mid", color="#222222", linewidth=1.5, label="expected from nearby days")
+    axes.axvspan(
+        -0.5,
+        result.window_days + 0.5,
+        color=CONTACT_COLOUR,
+        alpha=0.08,
+        linewidth=0,
+        label=f"D … D+{result.window_days}: days the {result.params.window_hours} h windows touch",
+    )
+    axes.axvline(-0.5, color=CONTACT_COLOUR, linestyle="--", linewidth=1)
+    axes.set_xticks(offsets, [("D" if o == 0 else f"D{o:+d}").replace("-", "−") for o in offsets])
+    axes.set_xlabel("Kyiv day relative to the contact's day (Europe/Kyiv)")
+    axes.set_ylabel(f"{METRIC_WORDS[metric]} per day")
+    axes.set_ylim(bottom=0)
+    axes.legend(loc="upper left", fontsize=8)
+    from handlers.analysis.render import period_text
+
+    title = (
+        f"{METRIC_WORDS[metric].capitalize()} per Kyiv day around contacts, {period_text(result)} "
+        f"({plural(result.tested_contacts, 'contact')})"
+    )
+    figure.suptitle(title)
+    return Image(png=_png(figure), filename="analysis-profile.png", title=title)

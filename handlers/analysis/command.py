@@ -1,26 +1,42 @@
-"""/analysis — do strikes rise after contacts? Effect size and a permutation p-value, on the stored reports."""
+"""/analysis — do strikes rise after contacts, more than nearby days predict? `/analysis chart` draws the profile.
+
+Loads the live reports (retracted and repeat reports left out) for the period the study needs and hands them to
+`statistics.analyse`; the reply is `render.render`'s.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime
 
-from handlers.analysis.statistics import DEFAULT_PERMUTATIONS, DEFAULT_SEED, KYIV, METRICS, Analysis, analyse
-from handlers.chat.command import Command
+from handlers.analysis.parameters import (
+    DEFAULT_PERMUTATIONS,
+    DEFAULT_SEED,
+    MAX_WINDOW_DAYS,
+    METRICS,
+    AnalysisParameters,
+)
+from handlers.analysis.render import render
+from handlers.analysis.result import Analysis, DataExtent
+from handlers.analysis.series import empty_strikes
+from handlers.analysis.statistics import analyse, loading_span
+from handlers.chat.command import single_action
 from handlers.chat.context import HandlerContext
-from handlers.chat.reply import Reply, Table
+from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest
 from handlers.text import arguments
-from handlers.text.times import TimeParseError, parse_time, show_time, time_range
+from handlers.text.times import TimeParseError, parse_time, time_range
 from storage import series
 
-MAX_WINDOW = 30
-TABLE_ROWS = 20  # newest contacts shown in chat; `callwatch analyze --json` has them all
+__all__ = ["USAGE", "handle", "render", "run_analysis"]
 
 USAGE = """\
 /analysis [window=3] [from=TIME] [to=TIME] [metric=drones|missiles|total]
-Compares strikes in the WINDOW days after each contact (from the contact's time) with the period's baseline
-and with the WINDOW days before it, and says how often contacts placed on random days do as well.
-Example: /analysis window=3 from=2025-01-01 metric=missiles"""
+/analysis chart [window=3] [from=TIME] [to=TIME] [metric=…]
+Do strikes rise in the WINDOW days after contacts (from each contact's time), more than the same hours on the
+days around each contact predict? One pre-specified test per metric, corrected for the three metrics, with its
+rate ratio, 95% interval, p-value and the smallest rise it could see. `chart` draws strikes per day from 7 days
+before to 7 days after contacts, observed against expected.
+The period is the contacts' own span unless from=/to= narrow it. Example: /analysis window=3 from=2025-01-01"""
 
 
 def run_analysis(
@@ -32,34 +48,35 @@ def run_analysis(
     end: datetime | None = None,
     permutations: int = DEFAULT_PERMUTATIONS,
     seed: int = DEFAULT_SEED,
+    params: AnalysisParameters | None = None,
 ) -> Analysis:
-    """Load the live reports and run the analysis; days are Kyiv days, as the Air Force reports them."""
-    with ctx.db.reader() as session:
-        strikes = series.strike_counts(session, start, end)
-        contacts = series.contacts(session, start, end)
-    return analyse(
-        strikes,
-        contacts,
-        window_days=window_days,
-        metric=metric,
-        start=start,
-        end=end,
-        permutations=permutations,
-        seed=seed,
-        zone=KYIV,
+    """Load what the study needs from the database and run it (days are Kyiv days, as the Air Force counts)."""
+    params = params or AnalysisParameters(
+        window_days=window_days, metric=metric, start=start, end=end, permutations=permutations, seed=seed
     )
+    with ctx.db.reader() as session:
+        stored = series.strike_extent(session)
+        extent = DataExtent(stored.first, stored.last, stored.reports, stored.drones, stored.missiles)
+        contacts = series.contacts(session, params.start, params.end)
+        span = loading_span(contacts, extent, params)
+        strikes = series.strike_counts(session, span[0], span[1]) if span else empty_strikes()
+    return analyse(strikes, contacts, params, extent=extent)
 
 
 def _window(raw: str) -> int:
     value = arguments.count(raw)
-    if not 1 <= value <= MAX_WINDOW:
-        raise ValueError(f"must be between 1 and {MAX_WINDOW} days")
+    if not 1 <= value <= MAX_WINDOW_DAYS:
+        raise ValueError(f"must be between 1 and {MAX_WINDOW_DAYS} days")
     return value
 
 
 def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
     zone = ctx.channel_zone(request.channel)
     now = ctx.now()
+    text = request.text.strip()
+    chart = bool(text) and text.split(maxsplit=1)[0].lower() == "chart"
+    if chart:
+        text = text[len("chart") :]
     spec: dict[str, arguments.Converter] = {
         "window": _window,
         "from": lambda raw: parse_time(raw, now=now, zone=zone, allow_future=True),
@@ -67,9 +84,7 @@ def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
         "metric": arguments.choice(*METRICS),
     }
     try:
-        parsed = arguments.parse(
-            request.text, spec, command="analysis", notes=False, joinable=frozenset({"from", "to"})
-        )
+        parsed = arguments.parse(text, spec, command="analysis", notes=False, joinable=frozenset({"from", "to"}))
     except arguments.ArgumentError as error:
         return Reply.error(f"{error}\nUsage:\n{USAGE}")
     try:
@@ -79,61 +94,24 @@ def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
     result = run_analysis(
         ctx, window_days=parsed.get("window", 3), metric=parsed.get("metric", "total"), start=start, end=end
     )
-    return render(result, zone)
+    if chart:
+        return _chart(result)
+    return render(result)
 
 
-def render(result: Analysis, zone: tzinfo) -> Reply:
-    """The chat reply: verdict, the headline figures, the newest contacts' windows, the conventions."""
-    title = f"Strikes after contacts · {result.window_days}-day windows · {result.metric}"
-    figures = result.result
-    lines = [result.verdict]
-    if result.period_start and figures is not None:
-        lines.append(
-            f"Period {result.period_start.astimezone(KYIV):%Y-%m-%d} → "
-            f"{(result.period_end - timedelta(seconds=1)).astimezone(KYIV):%Y-%m-%d} ({result.days} days, "  # type: ignore[operator]
-            f"{result.strikes} strike reports); baseline from {figures.baseline_windows} windows without a contact."
-        )
-    if result.excluded:
-        lines.append(
-            f"Left out: {len(result.excluded)} contact(s) — "
-            + "; ".join(f"#{item.id} {item.reason}" for item in result.excluded[:5])
-            + (" …" if len(result.excluded) > 5 else "")
-        )
-    table = None
-    if result.contacts:
-        newest = sorted(result.contacts, key=lambda item: item.at, reverse=True)[:TABLE_ROWS]
-        rows = tuple(
-            (
-                f"#{item.id}",
-                show_time(item.at, zone) + ("" if item.time_known else " (date only)"),
-                item.parties[:30],
-                str(item.post[result.metric]),
-                str(item.pre[result.metric]),
-                _ratio(item.post[result.metric], item.pre[result.metric]),
-            )
-            for item in newest
-        )
-        table = Table(columns=("contact", "time", "parties", "after", "before", "after/before"), rows=rows)
-        if len(result.contacts) > TABLE_ROWS:
-            lines.append(
-                f"Showing the newest {TABLE_ROWS} of {len(result.contacts)} contacts; "
-                "`callwatch analyze --json` lists them all."
-            )
-    footer = (
-        "Conventions: "
-        + "; ".join(result.conventions)
-        + f". p-values from {result.permutations:,} random placements (seed {result.seed})."
-    )
-    return Reply(title=title, text="\n".join(lines), table=table, footer=footer)
+def _chart(result: Analysis) -> Reply:
+    from handlers.analysis.charts import profile_chart
+
+    reply = render(result)
+    if not result.profile:
+        return Reply(title=reply.title, text=result.verdict)
+    image = profile_chart(result)
+    return Reply(title=image.title, text=result.verdict, image=image)
 
 
-def _ratio(after: int, before: int) -> str:
-    return f"×{after / before:.2f}" if before else ("—" if after == 0 else "new")
-
-
-COMMAND = Command(
-    name="analysis",
-    summary="do strikes rise after contacts? effect size and permutation p-value against the baseline",
-    usage=USAGE,
-    handler=handle,
+COMMAND = single_action(
+    "analysis",
+    "do strikes rise after contacts? effect size and permutation p-value against the baseline",
+    USAGE,
+    handle,
 )
