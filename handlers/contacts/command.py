@@ -19,7 +19,8 @@ from storage.models import ContactReport
 
 KINDS = ("call", "meeting", "message", "envoy")
 CONFIDENCES = ("confirmed", "reported", "unverified")
-SAME_CONTACT_WITHIN = timedelta(hours=2)
+SAME_CONTACT_WITHIN = timedelta(hours=2)  # two reports with an hour, same parties: one contact within this
+SAME_CONTACT_DAY = timedelta(hours=24)  # a date-only report is the same contact as any report on its day
 
 USAGE = """\
 /contact at=TIME parties=A,B [kind=call|meeting|message|envoy] [source=…] \
@@ -80,7 +81,14 @@ def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
         **report_actions.provenance(request, now),
     )
     with ctx.db.transaction() as session:
-        root = contacts.window_root(session, contact.parties_key, contact.occurred_at, SAME_CONTACT_WITHIN)
+        root = contacts.window_root(
+            session,
+            contact.parties_key,
+            contact.occurred_at,
+            SAME_CONTACT_WITHIN,
+            time_known=contact.time_known,
+            day=SAME_CONTACT_DAY,
+        )
         contact.duplicate_of_id = root.id if root else None
         stored, inserted = records.insert_once(session, contact)
         if not inserted:
