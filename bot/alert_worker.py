@@ -1,4 +1,4 @@
-"""The alert worker: posts the readiness plan's rows when they fall due, each exactly once.
+"""The alert worker: posts the readiness plan's rows when they fall due, each exactly once, at the platforms' pace.
 
 The plan lives in the database (`alert_post`); APScheduler (3.x `AsyncIOScheduler`) is only the clock that wakes
 the worker — at the next due time and on a short poll — and its jobs do nothing but set an event. We do not use
@@ -6,12 +6,19 @@ its job store for the plan: its default `misfire_grace_time` of 1 s silently dro
 the process was down, and it deletes a date job when submitting it, before the job has run.
 
 One post goes through three commits, so only the send itself can ever repeat:
-  1. claim: `pending → claimed` with a lease (`SELECT … FOR UPDATE SKIP LOCKED`; replicas take different rows);
-  2. send the one request to the platform;
+  1. claim: `pending → claimed` with a lease and a send slot (storage/alert_posts.py: one post in flight per
+     channel, slots from the platform's budget shared by every worker through `delivery_pace`);
+  2. send the one request to the platform, at the slot;
   3. `claimed → sent` with the platform's message reference.
-A crash before 2 leaves a claimed row whose lease runs out, and another worker (or this one restarted) takes it
-again. A crash between 2 and 3 is the one case that repeats a message: neither Slack nor Telegram accepts an
+Sent means recorded: once the platform has accepted a post, the record is kept in memory and written again, with
+backoff, until the database takes it; the worker claims nothing new meanwhile, and the post is never sent again
+because its record failed. The record is guarded by the claimer's id, not by the lease, so a worker that comes
+back after an outage still records its own sends. On shutdown it tries once more, then logs every post it could
+not record. A crash between 2 and 3 is the one case that repeats a message: neither Slack nor Telegram accepts an
 idempotency key, so that window is kept to a single request.
+
+A 429 is a wait, not a failure: the post goes back to pending at now + Retry-After without counting a try, the
+platform's budget in the database is pushed past that moment for every worker, and no worker sleeps on it.
 """
 
 from __future__ import annotations
@@ -29,16 +36,25 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlmodel import Session
 
-from bot.pacing import DEFAULT_LIMITS, UNLIMITED, Pacer, RateLimit, Sleep
-from handlers.alerts.delivery import ChannelGoneError, ChannelMovedError, Notifier, RateLimitedError
-from handlers.alerts.messages import compose
-from handlers.alerts.plan import on_plan_changed
+from bot.pacing import DEFAULT_LIMITS, UNLIMITED, RateLimit, Sleep, SlotWaiter
+from handlers.alerts.delivery import (
+    ChannelGoneError,
+    ChannelMovedError,
+    Notifier,
+    RateLimitedError,
+    channel_gone,
+    channel_moved,
+    on_plan_changed,
+)
+from handlers.alerts.messages import PostBundle, compose, load_post
 from handlers.chat.context import system_clock
 from handlers.chat.reply import Reply
-from storage import alert_posts, subscriptions
+from storage import alert_posts
+from storage.alert_posts import ClaimedPost, SentRecord
 from storage.database import Database
-from storage.models import AlertPost, PostState
+from storage.models import PostState
 
 if TYPE_CHECKING:
     from bot.wiring import Core
@@ -52,17 +68,20 @@ MAX_BACKOFF = timedelta(minutes=10)
 @dataclass(frozen=True)
 class WorkerOptions:
     lease: timedelta = timedelta(seconds=120)  # a claimer silent this long is presumed dead
-    batch_size: int = 64  # rows claimed at once; kept small so a claim never outlives its lease in the queue
+    batch_size: int = 64  # posts in flight at once (at most one per channel)
     poll_seconds: float = 2.0  # rows planned by another process are seen within this
     late_grace: timedelta = timedelta(seconds=60)  # sent later than this after due: marked and said late
     max_attempts: int = 8  # transient failures before a row is given up as failed
     send_timeout: float = 30.0  # one request; a timed-out send may still have arrived (the duplicate window)
     limits: Mapping[str, RateLimit] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
+    horizon: timedelta = timedelta(seconds=1)  # slots are booked at most this far ahead
+    record_retry_first: float = 0.5  # seconds before the first retry of a record the database refused
+    record_retry_max: float = 5.0  # and at most this between retries (short: a recovered database is seen soon)
 
 
 @dataclass(frozen=True)
 class Claimed:
-    """A claimed row and what to send for it, composed inside the claim transaction."""
+    """A claimed row, its send slot and what to send (formatted after the claim transaction, from its bundle)."""
 
     id: int
     channel: str
@@ -75,6 +94,7 @@ class Claimed:
     late: bool
     reply: Reply
     update_of: str | None
+    send_at: datetime | None = None
 
 
 async def _real_sleep(seconds: float) -> None:
@@ -99,116 +119,230 @@ class AlertWorker:
         self.clock = clock
         self.options = options or WorkerOptions()
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self._pacers = {
-            platform: Pacer(self.options.limits.get(platform, UNLIMITED), clock=clock, sleep=sleep)
-            for platform in self.notifiers
-        }
-        self._channel_locks: dict[str, asyncio.Lock] = {}
+        self._sleep = sleep
+        self._slots = SlotWaiter(clock=clock, sleep=sleep)
+        self._unrecorded: list[SentRecord] = []  # accepted by the platform, not yet in the database
+        self._record_backoff = self.options.record_retry_first
+        self._next_record_try: datetime | None = None
+        self._held_until: dict[str, datetime] = {}  # a platform that said 429, as this worker heard it
         self._wake: asyncio.Event | None = None
+
+    def limit(self, platform: str) -> RateLimit:
+        return self.options.limits.get(platform, UNLIMITED)
+
+    @property
+    def unrecorded(self) -> tuple[SentRecord, ...]:
+        """Posts the platform accepted whose record the database has not taken yet."""
+        return tuple(self._unrecorded)
 
     # --- one pass ---------------------------------------------------------------------------------------
     async def run_once(self) -> int:
         """Post everything due now (and whatever falls due meanwhile); returns how many rows were handled."""
+        return await self._pass(asyncio.Event())
+
+    async def _pass(self, stop: asyncio.Event) -> int:
         handled = 0
-        self._channel_locks = {}  # asyncio locks belong to one event loop; a pass runs on one
         inflight: set[asyncio.Task[None]] = set()
-        exhausted = False
+        may_claim = True
         batch = self.options.batch_size
         while True:
+            retry_due = self._next_record_try is None or self._now() >= self._next_record_try
+            if self._unrecorded and (retry_due or stop.is_set()):  # on shutdown: once more, at once
+                await self._record(stop)
+            if self._unrecorded and not inflight:
+                if stop.is_set():
+                    self._report_unrecorded()
+                    break
+                await self._pause(stop, (self._next_record_try or self._now()) - self._now())
+                continue
             room = batch - len(inflight)
-            if not inflight or (not exhausted and room >= batch // 2):
+            if may_claim and not self._unrecorded and not stop.is_set() and (not inflight or room >= batch // 2):
                 claimed = await asyncio.to_thread(self._claim, room)
-                exhausted = len(claimed) < room
+                may_claim = bool(claimed)
                 for row in claimed:
-                    inflight.add(asyncio.create_task(self._deliver(row)))
+                    inflight.add(asyncio.create_task(self._deliver(row, stop)))
             if not inflight:
                 return handled
             done, inflight = await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
             handled += len(done)
+            may_claim = True
             for task in done:
                 if task.exception() is not None:
                     log.error("delivery task failed", exc_info=task.exception())
+        return handled
 
     def _now(self) -> datetime:
         return self.clock().astimezone(UTC)
 
-    def _claim(self, limit: int) -> list[Claimed]:
+    async def _pause(self, stop: asyncio.Event, delay: timedelta) -> None:
+        """Wait `delay` (on the injected sleep), or until `stop` is set."""
+        sleeping = asyncio.ensure_future(self._sleep(max(0.0, delay.total_seconds())))
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({sleeping, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in (sleeping, stopping):
+            waiter.cancel()
+
+    # --- claiming ---------------------------------------------------------------------------------------
+    def _claim(self, room: int) -> list[Claimed]:
+        """Claim due posts with their slots and load what each needs; formatting happens after the commit."""
         now = self._now()
-        ready: list[Claimed] = []
+        loaded: list[tuple[ClaimedPost, PostBundle, bool]] = []
         with self.db.transaction() as session:
-            rows = alert_posts.claim_due(
-                session,
-                now=now,
-                worker_id=self.worker_id,
-                lease=self.options.lease,
-                platforms=self.notifiers,
-                limit=limit,
-            )
-            for row in rows:
-                late = now - row.due_at > self.options.late_grace
-                composed = compose(session, row, now=now, late=late, default_tz=self.settings.tz)
-                if composed.reply is None:
-                    alert_posts.finish_unsent(
-                        session,
-                        row.id,
-                        worker_id=self.worker_id,
-                        state=PostState.CANCELLED,
-                        reason=composed.skip_reason or "nothing to post",
-                        at=now,
-                    )
-                    continue
-                ready.append(_claimed(row, late, composed.reply, composed.update_of))
+            alert_posts.prepare_pacing(session, self.notifiers, now)
+        with self.db.transaction() as session:
+            for platform in sorted(self.notifiers):
+                if len(loaded) >= room:
+                    break
+                taken = alert_posts.claim_paced(
+                    session,
+                    now=now,
+                    worker_id=self.worker_id,
+                    lease=self.options.lease,
+                    platform=platform,
+                    limit=room - len(loaded),
+                    per_second=self.limit(platform).per_second,
+                    horizon=self.options.horizon,
+                )
+                for entry in taken:
+                    late = max(now, entry.send_at) - entry.post.due_at > self.options.late_grace
+                    bundle = load_post(session, entry.post, now=now, default_tz=self.settings.tz)
+                    if bundle.skip_reason is not None:
+                        self._finish(session, entry, PostState.CANCELLED, bundle.skip_reason, now)
+                        continue
+                    loaded.append((entry, bundle, late))
+        ready: list[Claimed] = []
+        for entry, bundle, late in loaded:
+            composed = compose(bundle, now=now, late=late)
+            if composed.reply is None:  # not expected after loading; ends the row rather than retrying it
+                with self.db.transaction() as session:
+                    self._finish(session, entry, PostState.CANCELLED, composed.skip_reason or "nothing to post", now)
+                continue
+            ready.append(_claimed(entry, late, composed.reply, composed.update_of))
         return ready
 
-    def _lock(self, channel: str) -> asyncio.Lock:
-        lock = self._channel_locks.get(channel)
-        if lock is None:
-            lock = self._channel_locks[channel] = asyncio.Lock()
-        return lock
+    def _finish(self, session: Session, entry: ClaimedPost, state: PostState, reason: str, now: datetime) -> None:
+        assert entry.post.id is not None
+        alert_posts.finish_unsent(
+            session,
+            entry.post.id,
+            worker_id=self.worker_id,
+            state=state,
+            reason=reason,
+            at=now,
+        )
 
-    async def _deliver(self, row: Claimed) -> None:
-        """Send one claimed row. Rows of one channel go one at a time, in the order they were claimed."""
-        async with self._lock(row.channel):
-            notifier, pacer = self.notifiers[row.platform], self._pacers[row.platform]
-            await pacer.wait_turn(row.channel_id)
-            if self._now() + timedelta(seconds=self.options.send_timeout) >= row.lease_until:
-                # Held back so long the lease may run out mid-send, letting a second worker send it too.
-                await self._release(row, retry_at=self._now(), error=None, refund=True)
-                return
-            try:
-                async with asyncio.timeout(self.options.send_timeout):
-                    if row.update_of is not None:
-                        await notifier.update(row.channel_id, row.update_of, row.reply)
-                        reference: str | None = row.update_of
-                    else:
-                        reference = await notifier.post(row.channel_id, row.reply)
-            except RateLimitedError as error:
-                pacer.hold(error.retry_after)
-                retry_at = self._now() + timedelta(seconds=error.retry_after)
-                await self._release(row, retry_at=retry_at, error=str(error), refund=True)
-            except ChannelGoneError as error:
-                await asyncio.to_thread(self._channel_gone, row, str(error) or "channel not found")
-            except ChannelMovedError as error:
-                await asyncio.to_thread(self._channel_moved, row, error.new_channel_id)
-            except Exception as error:  # network trouble, a 5xx, a timeout, or a notifier bug: back off
-                await self._failed_try(row, f"{type(error).__name__}: {error}")
-            else:
-                await asyncio.to_thread(self._sent, row, reference)
+    # --- sending ----------------------------------------------------------------------------------------
+    async def _deliver(self, row: Claimed, stop: asyncio.Event) -> None:
+        """Send one claimed row at its slot, then hand its record to the pass (or its failure to the database)."""
+        if row.send_at is not None:
+            await self._slots.wait_until(row.send_at)
+        now = self._now()
+        held = self._held_until.get(row.platform)
+        if stop.is_set() or (held is not None and held > now):
+            # Shutting down, or the platform just said 429 to another of our sends: back to pending, no try counted.
+            await self._release(row, retry_at=max(now, held or now), error=None, refund=True)
+            return
+        if now + timedelta(seconds=self.options.send_timeout) >= row.lease_until:
+            # Held back so long the lease may run out mid-send, letting a second worker send it too.
+            await self._release(row, retry_at=now, error=None, refund=True)
+            return
+        notifier = self.notifiers[row.platform]
+        try:
+            async with asyncio.timeout(self.options.send_timeout):
+                if row.update_of is not None:
+                    await notifier.update(row.channel_id, row.update_of, row.reply)
+                    reference: str | None = row.update_of
+                else:
+                    reference = await notifier.post(row.channel_id, row.reply)
+        except RateLimitedError as error:
+            await self._rate_limited(row, error)
+        except ChannelGoneError as error:
+            await asyncio.to_thread(self._channel_gone, row, str(error) or "channel not found")
+        except ChannelMovedError as error:
+            await asyncio.to_thread(self._channel_moved, row, error.new_channel_id)
+        except Exception as error:  # network trouble, a 5xx, a timeout, or a notifier bug: back off
+            await self._failed_try(row, f"{type(error).__name__}: {error}")
+        else:
+            spacing = timedelta(seconds=self.limit(row.platform).channel_spacing(row.channel_id))
+            self._unrecorded.append(SentRecord(row.id, row.channel, reference, self._now(), row.late, spacing))
 
-    def _sent(self, row: Claimed, reference: str | None) -> None:
-        with self.db.transaction() as session:
-            recorded = alert_posts.mark_sent(
-                session, row.id, worker_id=self.worker_id, at=self._now(), message_ref=reference, late=row.late
-            )
-        if not recorded:
-            log.warning(
-                "post sent after its lease passed to another worker; it may appear twice",
-                extra={"post": row.id, "channel": row.channel},
-            )
-        log.info("alert post sent", extra={"post": row.id, "kind": row.kind, "channel": row.channel, "late": row.late})
+    async def _rate_limited(self, row: Claimed, error: RateLimitedError) -> None:
+        """Reschedule at now + Retry-After, refund the try, and hold the platform for every worker meanwhile."""
+        now = self._now()
+        until = now + timedelta(seconds=error.retry_after)
+        self._held_until[row.platform] = max(self._held_until.get(row.platform, until), until)
+        log.warning(
+            "rate limited: post rescheduled",
+            extra={"post": row.id, "platform": row.platform, "retry_after_s": error.retry_after},
+        )
 
-    async def _release(self, row: Claimed, *, retry_at: datetime, error: str | None, refund: bool) -> None:
         def write() -> None:
+            with self.db.transaction() as session:
+                alert_posts.release_for_retry(
+                    session,
+                    row.id,
+                    worker_id=self.worker_id,
+                    retry_at=until,
+                    error=str(error),
+                    at=now,
+                    refund_attempt=True,
+                )
+                alert_posts.hold_platform(session, row.platform, until=until, at=now)
+                alert_posts.space_channel(session, row.channel, not_before=until, at=now)
+
+        await asyncio.to_thread(write)
+
+    # --- recording ------------------------------------------------------------------------------------------
+    async def _record(self, stop: asyncio.Event) -> None:
+        """Write every accepted send waiting for its record, in one transaction; on failure keep them and back off."""
+        batch = list(self._unrecorded)
+        try:
+            lost = await asyncio.to_thread(self._write_records, batch)
+        except Exception as error:  # the database is away: the sends stay in memory, never sent again
+            delay = self._record_backoff
+            self._record_backoff = min(self._record_backoff * 2, self.options.record_retry_max)
+            self._next_record_try = self._now() + timedelta(seconds=delay)
+            log.warning(
+                "could not record sent alert posts; retrying",
+                extra={"posts": [record.post_id for record in batch], "retry_in_s": delay, "error": str(error)},
+            )
+            return
+        self._unrecorded = self._unrecorded[len(batch) :]
+        self._record_backoff, self._next_record_try = self.options.record_retry_first, None
+        for record in lost:
+            log.error(
+                "post sent, but another worker took it over before it could be recorded; it may appear twice",
+                extra={"post": record.post_id, "channel": record.channel},
+            )
+
+    def _write_records(self, batch: list[SentRecord]) -> list[SentRecord]:
+        with self.db.transaction() as session:
+            lost = alert_posts.record_sent(session, batch, worker_id=self.worker_id)
+        for record in batch:
+            log.info("alert post sent", extra={"post": record.post_id, "channel": record.channel, "late": record.late})
+        return lost
+
+    def _report_unrecorded(self) -> None:
+        """Shutting down with sends the database never took: say exactly which, loudly, before they are forgotten."""
+        for record in self._unrecorded:
+            log.error(
+                "alert post SENT BUT NOT RECORDED at shutdown (database unreachable): another worker may send it "
+                "again after its lease; record it by hand if it does not",
+                extra={
+                    "post": record.post_id,
+                    "channel": record.channel,
+                    "message_ref": record.message_ref,
+                    "sent_at": record.at.isoformat(),
+                },
+            )
+        self._unrecorded = []
+
+    # --- failures ---------------------------------------------------------------------------------------
+    async def _release(self, row: Claimed, *, retry_at: datetime, error: str | None, refund: bool) -> None:
+        spacing = timedelta(seconds=self.limit(row.platform).channel_spacing(row.channel_id))
+
+        def write() -> None:
+            now = self._now()
             with self.db.transaction() as session:
                 alert_posts.release_for_retry(
                     session,
@@ -216,9 +350,11 @@ class AlertWorker:
                     worker_id=self.worker_id,
                     retry_at=retry_at,
                     error=error,
-                    at=self._now(),
+                    at=now,
                     refund_attempt=refund,
                 )
+                if error is not None:  # a send was attempted and may have arrived: space the channel from it
+                    alert_posts.space_channel(session, row.channel, not_before=now + spacing, at=now)
 
         await asyncio.to_thread(write)
 
@@ -246,24 +382,18 @@ class AlertWorker:
         await self._release(row, retry_at=self._now() + backoff, error=error, refund=False)
 
     def _channel_gone(self, row: Claimed, reason: str) -> None:
-        now = self._now()
         with self.db.transaction() as session:
-            subscriptions.deactivate(session, row.channel, f"platform: {reason}", at=now)
-            failed = alert_posts.fail_channel(session, row.channel, reason=f"channel gone: {reason}", at=now)
-        log.warning("channel gone: deactivated", extra={"channel": row.channel, "failed_posts": failed})
+            change = channel_gone(session, row.channel, f"platform: {reason}", at=self._now())
+        log.warning("channel gone: deactivated", extra={"channel": row.channel, "failed_posts": change.posts})
 
     def _channel_moved(self, row: Claimed, new_channel_id: str) -> None:
         now = self._now()
-        new_channel = f"{row.platform}:{new_channel_id}"
         with self.db.transaction() as session:
-            subscriptions.move(session, row.channel, new_channel, at=now)
-            alert_posts.move_channel(
-                session, row.channel, new_channel=new_channel, new_channel_id=new_channel_id, at=now
-            )
+            change = channel_moved(session, row.channel, new_channel_id, at=now)
             alert_posts.release_for_retry(
                 session, row.id, worker_id=self.worker_id, retry_at=now, error=None, at=now, refund_attempt=True
             )
-        log.info("channel moved", extra={"from": row.channel, "to": new_channel})
+        log.info("channel moved", extra={"from": row.channel, "to": new_channel_id, "posts": change.posts})
 
     # --- the long-running loop ----------------------------------------------------------------------------
     def wake(self) -> None:
@@ -292,7 +422,7 @@ class AlertWorker:
             while not stop.is_set():
                 wake.clear()
                 try:
-                    await self.run_once()
+                    await self._pass(stop)
                     next_due = await asyncio.to_thread(self._next_due)
                 except Exception:  # the database is away: the poll tries again
                     log.exception("alert worker pass failed")
@@ -310,6 +440,9 @@ class AlertWorker:
                 await asyncio.wait({stopping, waking}, return_when=asyncio.FIRST_COMPLETED)
                 for waiter in (stopping, waking):
                     waiter.cancel()
+            if self._unrecorded:  # stopped between passes with records still owed: one more try, then say so
+                await self._record(stop)
+                self._report_unrecorded()
         finally:
             scheduler.shutdown(wait=False)
             stop_listening()
@@ -321,7 +454,8 @@ class AlertWorker:
             return alert_posts.next_due(session, self.notifiers)
 
 
-def _claimed(row: AlertPost, late: bool, reply: Reply, update_of: str | None) -> Claimed:
+def _claimed(entry: ClaimedPost, late: bool, reply: Reply, update_of: str | None) -> Claimed:
+    row = entry.post
     assert row.id is not None and row.lease_until is not None
     return Claimed(
         id=row.id,
@@ -335,20 +469,19 @@ def _claimed(row: AlertPost, late: bool, reply: Reply, update_of: str | None) ->
         late=late,
         reply=reply,
         update_of=update_of,
+        send_at=entry.send_at,
     )
 
 
 def build_notifiers(core: Core) -> dict[str, Notifier]:
     """A notifier for every platform whose token is set (imported lazily: each pulls in its SDK)."""
+    from bot.platforms import configured
+
     notifiers: dict[str, Notifier] = {}
-    if core.settings.has_slack:
-        from bot.slack.notifier import SlackNotifier
-
-        notifiers["slack"] = SlackNotifier(core.settings)
-    if core.settings.has_telegram:
-        from bot.telegram.notifier import TelegramNotifier
-
-        notifiers["telegram"] = TelegramNotifier(core.settings)
+    for platform in configured(core.settings):  # the registry decides which platforms exist (bot/platforms.py)
+        notifier = platform.notifier(core)
+        if notifier is not None:
+            notifiers[platform.name] = notifier
     return notifiers
 
 

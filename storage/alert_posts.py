@@ -12,11 +12,21 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, case, exists, func, or_, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage.models import OPEN_STATES, AlertPost, PostKind, PostState, StrikeReport
+from storage.models import (
+    OPEN_STATES,
+    AlertPost,
+    ContactReport,
+    DeliveryPace,
+    PostKind,
+    PostState,
+    StrikeReport,
+)
 
 
 # --- planning -----------------------------------------------------------------------------------------------
@@ -29,6 +39,11 @@ def add_posts(session: Session, posts: Iterable[AlertPost]) -> list[AlertPost]:
 
 def has_plan(session: Session, contact_id: int) -> bool:
     query = select(AlertPost.id).where(AlertPost.contact_id == contact_id).limit(1)
+    return session.exec(query).first() is not None
+
+
+def planned_in_channel(session: Session, contact_id: int, channel: str) -> bool:
+    query = select(AlertPost.id).where(AlertPost.contact_id == contact_id, AlertPost.channel == channel).limit(1)
     return session.exec(query).first() is not None
 
 
@@ -107,6 +122,18 @@ def next_follow_up(session: Session, contact_id: int, channel: str) -> AlertPost
     return session.exec(query.order_by(AlertPost.due_at, AlertPost.id)).first()
 
 
+def unplanned_contacts(session: Session, channel: str, *, since: datetime) -> list[ContactReport]:
+    """Live contacts since `since` that this channel has no post about: windows it could still join."""
+    planned_here = exists().where(AlertPost.contact_id == ContactReport.id, AlertPost.channel == channel)
+    query = select(ContactReport).where(
+        col(ContactReport.occurred_at) > since,
+        col(ContactReport.retracted_at).is_(None),
+        col(ContactReport.duplicate_of_id).is_(None),
+        ~planned_here,
+    )
+    return list(session.exec(query.order_by(ContactReport.occurred_at, ContactReport.id)))
+
+
 def window_close(session: Session, contact_id: int, channel: str) -> AlertPost | None:
     query = select(AlertPost).where(
         AlertPost.contact_id == contact_id, AlertPost.channel == channel, AlertPost.kind == PostKind.SUMMARY
@@ -134,7 +161,26 @@ def move_channel(session: Session, channel: str, *, new_channel: str, new_channe
 
 
 # --- the worker's side ----------------------------------------------------------------------------------------
-def _claimable(now: datetime, platforms: Iterable[str]) -> object:
+# Pacing lives in `delivery_pace`, so every worker obeys one budget:
+# - a channel has at most one post in flight (a claimed row with a live lease), and its next post may start only
+#   once the previous one was answered plus the platform's spacing for one chat (`next_at` of the channel's row);
+# - a platform with an overall rate hands out send slots from one virtual clock (`next_at` of the platform's row),
+#   1/rate apart, advanced in the claim transaction; a 429 moves that clock past the Retry-After for everyone.
+# Channel rows are locked `FOR UPDATE SKIP LOCKED`, so two claimers never take posts of one channel at once and
+# never wait for each other there; the platform row is locked plainly (claims of one platform queue for a moment
+# on it, which is what makes the budget one budget). On SQLite, `BEGIN IMMEDIATE` serialises the whole claim.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class ClaimedPost:
+    """A claimed row and the moment its send may start (its slot in the platform's budget)."""
+
+    post: AlertPost
+    send_at: datetime
+
+
+def _claimable(now: datetime, platforms: Iterable[str]) -> Any:
     return and_(
         col(AlertPost.platform).in_(tuple(platforms)),
         or_(
@@ -144,70 +190,265 @@ def _claimable(now: datetime, platforms: Iterable[str]) -> object:
     )
 
 
-def claim_due(
-    session: Session, *, now: datetime, worker_id: str, lease: timedelta, platforms: Iterable[str], limit: int
-) -> list[AlertPost]:
-    """Take up to `limit` rows that are due (or whose claimer's lease ran out), oldest first."""
-    query = (
-        select(AlertPost)
-        .where(_claimable(now, platforms))
-        .order_by(AlertPost.next_attempt_at, AlertPost.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+def _in_flight(now: datetime) -> Any:
+    """A post of the same channel is out with a live lease: the channel's next post waits for its answer."""
+    other = aliased(AlertPost)
+    return exists().where(
+        other.channel == AlertPost.channel,
+        other.state == PostState.CLAIMED,
+        col(other.lease_until) >= now,
     )
-    claimed = list(session.exec(query))
-    for post in claimed:
-        post.state, post.claimed_by, post.lease_until = PostState.CLAIMED, worker_id, now + lease
+
+
+def _ensure_pace_rows(session: Session, scopes: Iterable[str], now: datetime) -> None:
+    """Create missing pace rows (sorted, so two claimers insert in the same order and cannot deadlock)."""
+    rows = [{"scope": scope, "next_at": EPOCH, "updated_at": now} for scope in sorted(set(scopes))]
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+    table = DeliveryPace.__table__  # type: ignore[attr-defined]
+    session.execute(dialect_insert(table).values(rows).on_conflict_do_nothing(index_elements=["scope"]))
+
+
+def prepare_pacing(session: Session, platforms: Iterable[str], now: datetime) -> None:
+    """Create the pace rows the next claims will lock: each platform's, and each channel's with an open post.
+
+    In a transaction of its own, before the claim: a claim only locks rows that already exist (`SKIP LOCKED`),
+    so it never waits for another claimer's insert.
+    """
+    platforms = tuple(platforms)
+    known = select(DeliveryPace.scope).where(DeliveryPace.scope == AlertPost.channel)
+    missing = session.exec(
+        select(AlertPost.channel)
+        .where(col(AlertPost.platform).in_(platforms), col(AlertPost.state).in_(OPEN_STATES), ~known.exists())
+        .distinct()
+    ).all()
+    have = set(session.exec(select(DeliveryPace.scope).where(col(DeliveryPace.scope).in_(platforms))).all())
+    _ensure_pace_rows(session, [*missing, *(platform for platform in platforms if platform not in have)], now)
+
+
+def claim_paced(
+    session: Session,
+    *,
+    now: datetime,
+    worker_id: str,
+    lease: timedelta,
+    platform: str,
+    limit: int,
+    per_second: float | None = None,
+    horizon: timedelta = timedelta(seconds=1),
+) -> list[ClaimedPost]:
+    """Take up to `limit` due posts of one platform, at most one per channel, each with its send slot.
+
+    Only slots before `now + horizon` are handed out, so a claim never books far ahead and a lease covers the wait.
+    """
+    ready_by = now + horizon
+    budget_query = select(DeliveryPace).where(DeliveryPace.scope == platform)
+    if per_second:
+        budget_query = budget_query.with_for_update()
+    budget = session.exec(budget_query).first()
+    if budget is None:
+        if per_second:
+            return []  # `prepare_pacing` has not run: no budget to take slots from
+        budget = DeliveryPace(scope=platform, next_at=EPOCH, updated_at=now)
+    cursor = max(now, _aware(budget.next_at))
+    if cursor > ready_by:  # the platform asked everyone to wait (a 429)
+        return []
+    # Channels with a due post and nothing in flight, oldest due first; lock the first `limit` of them that no
+    # other claimer holds (SKIP LOCKED is applied before LIMIT, so a busy claimer never starves this one).
+    waiting = (
+        select(AlertPost.channel, func.min(AlertPost.next_attempt_at).label("first_due"))
+        .where(_claimable(now, [platform]), ~_in_flight(now))
+        .group_by(AlertPost.channel)
+        .subquery()
+    )
+    held = session.exec(
+        select(DeliveryPace)
+        .join(waiting, waiting.c.channel == DeliveryPace.scope)
+        .where(col(DeliveryPace.next_at) <= ready_by)
+        .order_by(waiting.c.first_due, DeliveryPace.scope)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=DeliveryPace)
+    ).all()
+    if not held:
+        return []
+    channel_ready = {row.scope: _aware(row.next_at) for row in held}
+    # Under the channel locks, look again (another claimer may have committed a post of these channels meanwhile)
+    # and take the first due post of each channel.
+    candidates = session.exec(
+        select(AlertPost)
+        .where(col(AlertPost.channel).in_(tuple(channel_ready)), _claimable(now, [platform]), ~_in_flight(now))
+        .order_by(AlertPost.next_attempt_at, AlertPost.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+    first_of_channel: dict[str, AlertPost] = {}
+    for post in candidates:
+        first_of_channel.setdefault(post.channel, post)
+    rows = sorted(first_of_channel.values(), key=lambda post: (_aware(post.next_attempt_at), post.id or 0))
+    claimed: list[ClaimedPost] = []
+    step = timedelta(seconds=1 / per_second) if per_second else timedelta(0)
+    for post in rows:
+        ready = channel_ready[post.channel]
+        if per_second:
+            if cursor > ready_by:
+                break  # the budget's horizon is used up
+            if ready > cursor:
+                continue  # the channel is not free at this slot: a later claim takes it, the slot goes to another
+            send_at, cursor = cursor, cursor + step
+        else:
+            send_at = max(cursor, ready)
+            if send_at > ready_by:
+                continue
+        post.state, post.claimed_by, post.lease_until = PostState.CLAIMED, worker_id, send_at + lease
         post.attempts += 1
         post.updated_at = now
         session.add(post)
+        claimed.append(ClaimedPost(post, send_at))
+    if per_second and claimed:
+        budget.next_at, budget.updated_at = cursor, now
+        session.add(budget)
     session.flush()
     return claimed
 
 
-def next_due(session: Session, platforms: Iterable[str]) -> datetime | None:
-    """When the worker should next look: the earliest pending try or the earliest lease to run out."""
-    platforms = tuple(platforms)
-    pending = session.exec(
-        select(func.min(AlertPost.next_attempt_at)).where(
-            AlertPost.state == PostState.PENDING, col(AlertPost.platform).in_(platforms)
+def claim_due(
+    session: Session, *, now: datetime, worker_id: str, lease: timedelta, platforms: Iterable[str], limit: int
+) -> list[AlertPost]:
+    """`claim_paced` for each platform with no overall budget: due rows, one per channel, oldest first (after
+    `prepare_pacing` has committed)."""
+    claimed: list[AlertPost] = []
+    for platform in sorted(set(platforms)):
+        taken = claim_paced(
+            session, now=now, worker_id=worker_id, lease=lease, platform=platform, limit=limit - len(claimed)
         )
-    ).one()
+        claimed += [entry.post for entry in taken]
+        if len(claimed) >= limit:
+            break
+    return claimed
+
+
+def next_due(session: Session, platforms: Iterable[str]) -> datetime | None:
+    """When the worker should next look: the earliest moment a pending row may go (its own time, its channel's
+    spacing and its platform's budget all allow it), or the earliest lease to run out."""
+    platforms = tuple(platforms)
+    channel_pace = aliased(DeliveryPace)
+    platform_pace = aliased(DeliveryPace)
+    earliest = case(
+        (col(channel_pace.next_at) > col(AlertPost.next_attempt_at), channel_pace.next_at),
+        else_=AlertPost.next_attempt_at,
+    )
+    pending = session.exec(
+        select(AlertPost.platform, func.min(earliest), func.max(platform_pace.next_at))
+        .join(channel_pace, channel_pace.scope == AlertPost.channel, isouter=True)
+        .join(platform_pace, platform_pace.scope == AlertPost.platform, isouter=True)
+        .where(AlertPost.state == PostState.PENDING, col(AlertPost.platform).in_(platforms))
+        .group_by(AlertPost.platform)
+    ).all()
     leases = session.exec(
         select(func.min(AlertPost.lease_until)).where(
             AlertPost.state == PostState.CLAIMED, col(AlertPost.platform).in_(platforms)
         )
     ).one()
-    times = [_aware(value) for value in (pending, leases) if value is not None]
+    times = [_aware(value) for value in [leases] if value is not None]
+    for _platform, row_time, budget_time in pending:
+        if row_time is not None:
+            times.append(max(_aware(row_time), _aware(budget_time)) if budget_time is not None else _aware(row_time))
     return min(times) if times else None
 
 
-def _aware(value: datetime) -> datetime:
+def _aware(value: datetime | str) -> datetime:
+    if isinstance(value, str):  # SQLite returns an aggregate over the column as its stored text
+        value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def _mine(post_id: int, worker_id: str) -> object:
+def _mine(post_id: int, worker_id: str) -> Any:
     return and_(col(AlertPost.id) == post_id, col(AlertPost.claimed_by) == worker_id)
+
+
+def space_channel(session: Session, channel: str, *, not_before: datetime, at: datetime) -> None:
+    """The channel's next post may not start before `not_before` (kept if it is already later)."""
+    _ensure_pace_rows(session, [channel], at)
+    session.execute(
+        update(DeliveryPace)
+        .where(col(DeliveryPace.scope) == channel, col(DeliveryPace.next_at) < not_before)
+        .values(next_at=not_before, updated_at=at)
+    )
+
+
+def hold_platform(session: Session, platform: str, *, until: datetime, at: datetime) -> None:
+    """The platform answered 429: no worker starts a send on it before `until`."""
+    space_channel(session, platform, not_before=until, at=at)
+
+
+@dataclass(frozen=True)
+class SentRecord:
+    """A send the platform accepted, kept in memory until the database has it."""
+
+    post_id: int
+    channel: str
+    message_ref: str | None
+    at: datetime  # when the platform answered
+    late: bool
+    spacing: timedelta  # the platform's gap between two posts to this channel
+
+
+def record_sent(session: Session, records: Iterable[SentRecord], *, worker_id: str) -> list[SentRecord]:
+    """Record accepted sends, each with its message reference; returns the ones another worker had taken over
+    (their lease ran out before this record could be written: those may have gone out twice).
+
+    Also over a cancel that raced the send: the message did go out, and the record says so.
+    """
+    lost: list[SentRecord] = []
+    for record in records:
+        result = session.execute(
+            update(AlertPost)
+            .where(
+                _mine(record.post_id, worker_id),
+                col(AlertPost.state).in_((PostState.CLAIMED, PostState.CANCELLED)),
+            )
+            .values(
+                state=PostState.SENT,
+                sent_at=record.at,
+                message_ref=record.message_ref,
+                late=record.late,
+                last_error=None,
+                lease_until=None,
+                updated_at=record.at,
+            )
+        )
+        if not result.rowcount:
+            lost.append(record)
+        space_channel(session, record.channel, not_before=record.at + record.spacing, at=record.at)
+    session.flush()
+    return lost
 
 
 def mark_sent(
     session: Session, post_id: int, *, worker_id: str, at: datetime, message_ref: str | None, late: bool
 ) -> bool:
-    """Record a completed send. Also over a cancel that raced the send: the message did go out."""
+    """Record one completed send (see `record_sent`)."""
+    post = session.get(AlertPost, post_id)
+    channel = post.channel if post is not None else ""
+    record = SentRecord(post_id, channel, message_ref, at, late, timedelta(0))
+    return not record_sent(session, [record], worker_id=worker_id)
+
+
+def extend_leases(session: Session, post_ids: Iterable[int], *, worker_id: str, until: datetime, at: datetime) -> int:
+    """Keep this worker's claims alive (a claim whose send already succeeded must not pass to another worker)."""
+    ids = tuple(post_ids)
+    if not ids:
+        return 0
     result = session.execute(
         update(AlertPost)
-        .where(_mine(post_id, worker_id), col(AlertPost.state).in_((PostState.CLAIMED, PostState.CANCELLED)))
-        .values(
-            state=PostState.SENT,
-            sent_at=at,
-            message_ref=message_ref,
-            late=late,
-            last_error=None,
-            lease_until=None,
-            updated_at=at,
-        )
+        .where(col(AlertPost.id).in_(ids), col(AlertPost.claimed_by) == worker_id, AlertPost.state == PostState.CLAIMED)
+        .values(lease_until=until, updated_at=at)
     )
-    return bool(result.rowcount)
+    return result.rowcount or 0
 
 
 def release_for_retry(

@@ -161,8 +161,6 @@ class PostState(StrEnum):
 OPEN_STATES = (PostState.PENDING, PostState.CLAIMED)
 
 
-
-
 class AlertPost(SQLModel, table=True):
     """One planned post to one channel about one contact."""
 
@@ -214,3 +212,18 @@ class AlertPost(SQLModel, table=True):
             created_at=at,
             updated_at=at,
         )
+
+
+class DeliveryPace(SQLModel, table=True):
+    """When the next post may start, shared by every alert worker so N workers together keep one platform's limits.
+
+    One row per platform (`telegram`: its overall budget, a virtual clock that each claim advances by one slot per
+    post) and one per channel (`telegram:-100123`: not before the previous post there was answered, plus the
+    platform's spacing for one chat). Taken in the claim transaction; see storage/alert_posts.py.
+    """
+
+    __tablename__ = "delivery_pace"
+
+    scope: str = Field(primary_key=True)  # a platform name, or a channel key platform:id
+    next_at: datetime = _time()
+    updated_at: datetime = _time()

@@ -1,5 +1,8 @@
 """What happens to a chat's subscription when Telegram says the chat is gone or has a new id.
 
+The rule itself is written once, in handlers/alerts/delivery.py (`channel_gone`, `channel_moved`), and shared
+with the alert worker; this module only notices the service updates that tell us first.
+
 A bot blocked by a person or removed from a group gets `Forbidden`; the chat's subscription is marked inactive
 (kept, so subscribing again restores it). A group upgraded to a supergroup gets a new id; the subscription
 moves with it, so alerts keep arriving without anyone subscribing again.
@@ -14,7 +17,7 @@ from telegram import ChatMember, Update
 from telegram.ext import ContextTypes
 
 from bot.wiring import Core
-from storage import subscriptions
+from handlers.alerts.delivery import ChannelChange, channel_gone, channel_moved
 
 log = logging.getLogger("callwatch.telegram")
 
@@ -26,21 +29,27 @@ def channel_key(chat_id: int | str) -> str:
 
 
 async def chat_gone(core: Core, chat_id: int | str, reason: str) -> None:
-    def write() -> bool:
-        with core.db.transaction() as session:
-            return subscriptions.deactivate(session, channel_key(chat_id), reason, at=core.ctx.now())
+    """The same rule the alert worker applies (handlers/alerts/delivery.py): inactive, open posts failed."""
 
-    if await asyncio.to_thread(write):
-        log.info("telegram chat %s marked inactive: %s", chat_id, reason)
+    def write() -> ChannelChange:
+        with core.db.transaction() as session:
+            return channel_gone(session, channel_key(chat_id), reason, at=core.ctx.now())
+
+    change = await asyncio.to_thread(write)
+    if change.subscription_changed or change.posts:
+        log.info("telegram chat %s marked inactive: %s (%d open posts failed)", chat_id, reason, change.posts)
 
 
 async def chat_moved(core: Core, old_chat_id: int | str, new_chat_id: int | str) -> None:
-    def write() -> bool:
-        with core.db.transaction() as session:
-            return subscriptions.move(session, channel_key(old_chat_id), channel_key(new_chat_id), at=core.ctx.now())
+    """The same rule the alert worker applies: the subscription and its open posts follow the chat's new id."""
 
-    if await asyncio.to_thread(write):
-        log.info("telegram chat %s became %s: subscription moved", old_chat_id, new_chat_id)
+    def write() -> ChannelChange:
+        with core.db.transaction() as session:
+            return channel_moved(session, channel_key(old_chat_id), str(new_chat_id), at=core.ctx.now())
+
+    change = await asyncio.to_thread(write)
+    if change.subscription_changed or change.posts:
+        log.info("telegram chat %s became %s: subscription and %d posts moved", old_chat_id, new_chat_id, change.posts)
 
 
 class ChatEvents:

@@ -1,27 +1,30 @@
 """`TelegramNotifier`: how the alert worker posts to Telegram chats, without running polling.
 
-It renders with the same renderer as command replies and paces itself with the same `AIORateLimiter`. Its
-job differs from a command reply in one way: the worker decides what happens after a failure, so Telegram's
-errors become the neutral ones of handlers/alerts/delivery.py instead of being handled here.
+It renders with the same renderer as command replies. Its job differs from a command reply in two ways: the
+worker decides what happens after a failure, so Telegram's errors become the neutral ones of
+handlers/alerts/delivery.py instead of being handled here; and the worker's sends are paced by the database,
+shared by every worker, so its bot has no pacing of its own and never sleeps on a long `RetryAfter` inside the
+send's timeout (`ShortWaitsOnly`): the worker reschedules the post and holds Telegram for every worker instead.
 
 | Telegram says                          | the worker gets            |
 | -------------------------------------- | -------------------------- |
 | Forbidden, BadRequest "chat not found" | ChannelGoneError           |
 | ChatMigrated(new_chat_id)              | ChannelMovedError(new id)  |
-| RetryAfter past the limiter's retries  | RateLimitedError(seconds)  |
+| RetryAfter longer than 1 s, or repeated | RateLimitedError(seconds) |
 | NetworkError, TimedOut                 | TransientDeliveryError     |
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import BaseRateLimiter, ExtBot
 
 from bot.telegram.app import file_url
 from bot.telegram.delivery import once, retry_seconds, send_rendered
@@ -38,6 +41,7 @@ from handlers.chat.request import Platform
 from handlers.chat.settings import Settings, secret
 
 T = TypeVar("T")
+INLINE_RETRY_SECONDS = 1.0  # a RetryAfter up to this (one chat's spacing) is waited out inside the send
 GONE_MESSAGES = ("chat not found", "bot was kicked", "bot is not a member", "have no rights to send")
 
 
@@ -103,8 +107,43 @@ async def _translated(call: Callable[[], Awaitable[T]]) -> T:
         raise TransientDeliveryError(str(error)) from error
 
 
+class ShortWaitsOnly(BaseRateLimiter[int]):
+    """The worker's bot limiter: no pacing of its own (the database paces every worker together); a `RetryAfter` of
+    at most `INLINE_RETRY_SECONDS` is waited out in place, up to `max_retries` times; a longer one is raised at
+    once, so it never counts as a failed try by outlasting the send's timeout."""
+
+    def __init__(self, max_retries: int = 3) -> None:
+        self.max_retries = max_retries
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        for attempt in range(retries + 1):
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                wait = retry_seconds(error)
+                if attempt == retries or wait > INLINE_RETRY_SECONDS:
+                    raise
+                await asyncio.sleep(wait + 0.1)
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+
 def notifier_bot(settings: Settings, *, max_retries: int = 3) -> ExtBot[None]:
-    """A bot for posting only: same token, Bot API URL and rate limiter as the adapter, no updates fetched."""
+    """A bot for posting only: same token and Bot API URL as the adapter, no updates fetched, paced by the worker."""
     token = secret(settings.telegram_bot_token)
     if not token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
@@ -112,7 +151,7 @@ def notifier_bot(settings: Settings, *, max_retries: int = 3) -> ExtBot[None]:
         token,
         base_url=settings.telegram_api_url,
         base_file_url=file_url(settings.telegram_api_url),
-        rate_limiter=AIORateLimiter(max_retries=max_retries),
+        rate_limiter=ShortWaitsOnly(max_retries=max_retries),
     )
 
 

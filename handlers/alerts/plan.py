@@ -7,40 +7,18 @@ the rows; nothing is kept in memory or in the scheduler.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import event
 from sqlmodel import Session
 
+from handlers.alerts.delivery import wake_after_commit
 from handlers.alerts.messages import format_offset
 from handlers.chat.context import HandlerContext
 from handlers.text.durations import parse_offsets
 from handlers.text.times import as_utc, show_time
 from storage import alert_posts, subscriptions
 from storage.models import AlertPost, ChannelSubscription, ContactReport, PostKind
-
-# --- wake-ups -------------------------------------------------------------------------------------------------
-# A worker in this process wants to hear about new rows at once rather than at its next poll. Listeners run
-# after the transaction commits (before it, the worker could not see the rows).
-_listeners: list[Callable[[], None]] = []
-
-
-def on_plan_changed(listener: Callable[[], None]) -> Callable[[], None]:
-    """Call `listener` after every commit that adds due rows; returns a function that stops it."""
-    _listeners.append(listener)
-    return lambda: _listeners.remove(listener) if listener in _listeners else None
-
-
-def wake_after_commit(session: Session) -> None:
-    if not _listeners:
-        return
-
-    def fire(_session: Session) -> None:
-        for listener in list(_listeners):
-            listener()
-
-    event.listen(session, "after_commit", fire, once=True)
 
 
 # --- the ladder -----------------------------------------------------------------------------------------------
@@ -92,6 +70,43 @@ def plan_channel(
         escalate_at = alert_due + timedelta(seconds=subscription.escalate_after_seconds)
         if escalate_at < closes:
             posts.append(row(PostKind.ESCALATION, 0, int((escalate_at - occurred).total_seconds()), escalate_at))
+    return posts
+
+
+@dataclass(frozen=True)
+class OpenWindow:
+    """A contact whose window, by this channel's offsets, is still open and which this channel has not heard of."""
+
+    contact: ContactReport
+    closes: datetime
+
+
+def open_windows(
+    session: Session, subscription: ChannelSubscription, default: tuple[int, ...], now: datetime
+) -> list[OpenWindow]:
+    """Contacts a channel could still join: live, not a repeat report, window open now, nothing planned here."""
+    offsets = channel_offsets(subscription, default)
+    since = now - timedelta(seconds=offsets[-1])
+    found = []
+    for contact in alert_posts.unplanned_contacts(session, subscription.channel, since=since):
+        closes = as_utc(contact.occurred_at) + timedelta(seconds=offsets[-1])
+        if closes > now:
+            found.append(OpenWindow(contact, closes))
+    return found
+
+
+def join_window(
+    session: Session, contact: ContactReport, subscription: ChannelSubscription, default: tuple[int, ...], now: datetime
+) -> list[AlertPost]:
+    """Plan one channel's remaining steps of a contact already under way: the alert at once, then the reminders
+    and summary still ahead. Once: a contact the channel already has posts for gets none (the step constraint
+    would refuse a second plan anyway)."""
+    if contact.id is None or alert_posts.planned_in_channel(session, contact.id, subscription.channel):
+        return []
+    posts = plan_channel(contact, subscription, channel_offsets(subscription, default), now)
+    if posts:
+        alert_posts.add_posts(session, posts)
+        wake_after_commit(session)
     return posts
 
 
@@ -161,7 +176,6 @@ class AlertPlanner:
             )
         ]
 
-    @staticmethod
     @staticmethod
     def _window_closed(contact: ContactReport, channels: list[ChannelSubscription], ctx: HandlerContext) -> datetime:
         """When the longest window among `channels` (the default one when none) closes."""

@@ -41,9 +41,12 @@ def test_bad_arguments_get_specific_errors_and_change_nothing(core: Core, make_r
         ("subscribe escalate=soon", "is not a duration"),
         ("subscribe mention=<script>", "is not a user id"),
         ("subscribe colour=red", "has no argument colour="),
-        ("ack", "say which alert"),
-        ("ack abc", "is not a readiness post id"),
-        ("ack 99", "no readiness post #99 in this channel"),
+        ("subscribe offsets=0h", "has one time only"),
+        ("subscribe offsets=0s,30s", "before anyone could act"),
+        ("ack", "say which contact"),
+        ("ack abc", "is not a contact number"),
+        ("ack 99", "contact #99 has no readiness alert in this channel"),
+        ("snooze 99", "contact #99 has no readiness alert in this channel"),
         ("snooze 1 forever", "is not a duration"),
         ("dance", "unknown /alerts action"),
         ("status now", "takes no arguments"),
@@ -57,16 +60,16 @@ def test_who_may_do_what(core: Core, make_request: RequestMaker, make_worker: Wo
     subscribe(core, make_request)
     log_contact(core, make_request)
     run(make_worker().run_once())
-    alert_id = plan_rows(core)[0].id
+    contact_id = plan_rows(core)[0].contact_id
     assert core.router.handle(make_request("role", "grant user=UREP role=reporter")).ok
     viewer = {"user_id": "UVIEW"}
     reporter = {"user_id": "UREP"}
     assert "needs the admin role" in core.router.handle(make_request("alerts", "subscribe", **viewer)).text
     assert "needs the admin role" in core.router.handle(make_request("alerts", "unsubscribe", **reporter)).text
-    assert "needs the reporter role" in core.router.handle(make_request("alerts", f"ack {alert_id}", **viewer)).text
+    assert "needs the reporter role" in core.router.handle(make_request("alerts", f"ack {contact_id}", **viewer)).text
     assert core.router.handle(make_request("alerts", "pending", **viewer)).ok
     assert core.router.handle(make_request("alerts", "status", **viewer)).ok
-    assert core.router.handle(make_request("alerts", f"ack {alert_id}", **reporter)).ok
+    assert core.router.handle(make_request("alerts", f"ack {contact_id}", **reporter)).ok
 
 
 def test_an_alert_of_another_channel_cannot_be_acknowledged_here(
@@ -76,8 +79,8 @@ def test_an_alert_of_another_channel_cannot_be_acknowledged_here(
 ) -> None:
     subscribe(core, make_request, channel_id="C1")
     log_contact(core, make_request)
-    alert_id = plan_rows(core)[0].id
-    reply = core.router.handle(make_request("alerts", f"ack {alert_id}", channel_id="C9"))
+    contact_id = plan_rows(core)[0].contact_id
+    reply = core.router.handle(make_request("alerts", f"ack {contact_id}", channel_id="C9"))
     assert not reply.ok and "in this channel" in reply.text
 
 
@@ -92,14 +95,15 @@ def test_pending_and_status_show_what_is_due_late_and_failed(
     log_contact(core, make_request)
     pending = core.router.handle(make_request("alerts", "pending"))
     assert pending.table is not None
-    assert [row[2] for row in pending.table.rows] == [
+    assert [row[0] for row in pending.table.rows] == ["#1"] * 5  # the contact number, never a hidden row id
+    assert [row[1] for row in pending.table.rows] == [
         "alert",
         "escalation",
         "reminder +24h",
         "reminder +48h",
         "summary +72h",
     ]
-    assert pending.table.rows[0][3] == "2025-07-05 12:00 UTC · 15:00 Kyiv"
+    assert pending.table.rows[0][2] == "2025-07-05 12:00 UTC · 15:00 Kyiv"
     clock.advance(minutes=10)
     status = core.router.handle(make_request("alerts", "status")).plain()
     assert "Here: 5 pending (1 late), 0 sending, 0 sent" in status

@@ -40,11 +40,11 @@ def test_full_ladder_posts_in_order_with_the_right_contents(
         "Not yet acknowledged",
     ):
         assert expected in alert.text
-    alert_id = plan_rows(core, contact_id)[0].id
-    assert [(b.label, b.action, b.value) for b in alert.reply.buttons] == [
-        ("Acknowledge", "alerts ack", str(alert_id)),
-        ("Snooze 2h", "alerts snooze", f"{alert_id} 2h"),
+    assert [(b.label, b.action, b.value) for b in alert.reply.buttons] == [  # the number the alert shows
+        ("Acknowledge", "alerts ack", str(contact_id)),
+        ("Snooze 2h", "alerts snooze", f"{contact_id} 2h"),
     ]
+    assert f"/alerts ack {contact_id} acknowledges" in alert.text
 
     # A strike inside the window is counted by the reminders and the summary.
     clock.set(start + timedelta(hours=5))
@@ -143,10 +143,9 @@ def test_acknowledging_stops_escalation_and_updates_the_alert(
     contact_id, _ = log_contact(core, make_request)
     worker = make_worker()
     run(worker.run_once())
-    alert_id = plan_rows(core, contact_id)[0].id
 
     clock.set(start + timedelta(minutes=20))
-    ack = core.router.handle(make_request("alerts", f"ack {alert_id}", user_name="Ann"))  # the button's request
+    ack = core.router.handle(make_request("alerts", f"ack {contact_id}", user_name="Ann"))  # the button's request
     assert ack.ok, ack.plain()
     assert "Acknowledged by Ann at 2025-07-05 12:20 UTC" in ack.plain()
     assert "Escalation cancelled" in ack.plain()
@@ -160,7 +159,7 @@ def test_acknowledging_stops_escalation_and_updates_the_alert(
     clock.set(start + timedelta(hours=2))
     run(worker.run_once())
     assert len(platform.posts) == 1, "no escalation after an acknowledgement"
-    again = core.router.handle(make_request("alerts", f"ack {alert_id}"))
+    again = core.router.handle(make_request("alerts", f"ack {contact_id}"))
     assert "Already acknowledged" in (again.title or "")
 
 
@@ -176,16 +175,15 @@ def test_snooze_moves_one_reminder(
     contact_id, _ = log_contact(core, make_request)
     worker = make_worker()
     run(worker.run_once())
-    alert_id = plan_rows(core, contact_id)[0].id
     before = {row.id: row.due_at for row in plan_rows(core, contact_id)}
 
-    snooze = core.router.handle(make_request("alerts", f"snooze {alert_id} 2h"))
+    snooze = core.router.handle(make_request("alerts", f"snooze {contact_id} 2h"))
     assert snooze.ok, snooze.plain()
     assert "Moved from 2025-07-06 12:00 UTC to 2025-07-06 14:00 UTC" in snooze.plain()
     after = {row.id: row.due_at for row in plan_rows(core, contact_id)}
     moved = [post_id for post_id in before if before[post_id] != after[post_id]]
     assert len(moved) == 1 and after[moved[0]] - before[moved[0]] == timedelta(hours=2)
-    too_far = core.router.handle(make_request("alerts", f"snooze {alert_id} 50h"))
+    too_far = core.router.handle(make_request("alerts", f"snooze {contact_id} 50h"))
     assert not too_far.ok and "pass the window's close" in too_far.text
 
     clock.set(start + timedelta(hours=24))

@@ -85,16 +85,24 @@ def test_two_workers_post_a_plan_of_200_once_each(
 
 
 def test_a_claimed_row_is_skipped_not_waited_for(pg_core: Core, make_request: RequestMaker, clock: FrozenClock) -> None:
+    """Claims take one post per channel (the next one waits for its answer); a channel another claimer holds is
+    skipped, not waited for, even before that claim commits."""
     _plan_of_200(pg_core, make_request)
     clock.advance(hours=72)
     lease = timedelta(minutes=2)
+    with pg_core.db.transaction() as session:
+        alert_posts.prepare_pacing(session, ["slack"], clock())
     with pg_core.db.transaction() as first:
         held = alert_posts.claim_due(first, now=clock(), worker_id="a", lease=lease, platforms=["slack"], limit=30)
         with pg_core.db.transaction() as second:  # while the first claim is uncommitted
             taken = alert_posts.claim_due(
                 second, now=clock(), worker_id="b", lease=lease, platforms=["slack"], limit=500
             )
-        assert len(held) == 30 and len(taken) == 170
-        assert not {row.id for row in held} & {row.id for row in taken}
+        assert len(held) == 30 and len(taken) == 20
+        assert not {row.channel for row in held} & {row.channel for row in taken}
     claimers = Counter(row.claimed_by for row in plan_rows(pg_core))
-    assert claimers == {"a": 30, "b": 170}
+    assert claimers == {"a": 30, "b": 20, None: 150}
+    with pg_core.db.transaction() as third:  # every channel has a post in flight: nothing more until answers
+        assert (
+            alert_posts.claim_due(third, now=clock(), worker_id="c", lease=lease, platforms=["slack"], limit=500) == []
+        )
