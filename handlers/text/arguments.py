@@ -2,20 +2,28 @@
 
 `/strike at="2025-07-03 22:00 Kyiv" drones=539 region=Kyiv big night` → at, drones, region and the notes
 "big night". Every malformed token gets an error naming it; nothing here raises anything but `ArgumentError`.
+
+All text passes the one cleaning rule (`cleaning.py`) here, on its way in: invisible characters are dropped
+before the text is split (so a zero-width space cannot hide inside a key), every value and free word is
+NFKC-normalised after it (so normalising can never turn a full-width quote into one that ends a value), and a
+control character anywhere is refused with its field and position.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from handlers.text import cleaning
 
 QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“"}
 _KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)=(.*)$", re.DOTALL)
 MAX_TEXT = 2000
 MAX_INPUT = 8000
-_QUOTED_WORD = "\x00"  # marks a token that began with a quote; control characters never survive tokenizing
+ECHO = 40  # characters of a bad value quoted back in its error message
 
 
 class ArgumentError(ValueError):
@@ -51,12 +59,18 @@ class Parsed:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split on whitespace outside quotes; `key="a b"` keeps its spaces; straight and curly quotes both work."""
+    """Split on whitespace outside quotes; `key="a b"` keeps its spaces; straight and curly quotes both work.
+
+    Refused control characters are never separators (Python counts some as whitespace): they stay inside their
+    token, so `parse` can name the field that holds one.
+    """
     if len(text) > MAX_INPUT:
         raise ArgumentError(f"that is {len(text)} characters; the limit is {MAX_INPUT}")
+    text = cleaning.strip_invisible(text)
     tokens: list[Token] = []
     current: list[str] = []
     quoted = False  # whether the token held a quoted part (so `""` is an empty value, not nothing)
+    opened_quoted = False  # the token began with a quote: it is text, even if it holds '='
     closing: str | None = None
     for char in text:
         if closing is not None:
@@ -66,30 +80,48 @@ def tokenize(text: str) -> list[Token]:
                 current.append(char)
         elif char in QUOTES:
             if not current and not quoted:
-                current.append(_QUOTED_WORD)  # a token that opens with a quote is text, even if it holds '='
+                opened_quoted = True
             closing, quoted = QUOTES[char], True
-        elif char.isspace():
+        elif char.isspace() and not cleaning.is_refused(char):
             if current or quoted:
-                tokens.append(_token("".join(current), quoted))
-            current, quoted = [], False
+                tokens.append(_token("".join(current), quoted, opened_quoted))
+            current, quoted, opened_quoted = [], False, False
         else:
             current.append(char)
     if closing is not None:
         raise ArgumentError('a quote is not closed: put a " at the end of the quoted value')
     if current or quoted:
-        tokens.append(_token("".join(current), quoted))
+        tokens.append(_token("".join(current), quoted, opened_quoted))
     return tokens
 
 
-def _token(raw: str, quoted: bool) -> Token:
-    if raw.startswith(_QUOTED_WORD):
-        return Token(text=raw[1:])
+def _token(raw: str, quoted: bool, opened_quoted: bool) -> Token:
+    """Keys are found in the text as typed; values and words are normalised only after that."""
+    if opened_quoted:
+        return Token(text=_normalized(raw))
     match = _KEY.match(raw)
     if match:
-        return Token(text=match.group(2), key=match.group(1).lower())
+        return Token(text=_normalized(match.group(2)), key=match.group(1).lower())
     if raw.startswith("=") and not quoted:
-        raise ArgumentError(f"{raw!r} has no name before '=': write it like key=value")
-    return Token(text=raw)
+        raise ArgumentError(f"{_echo(raw)} has no name before '=': write it like key=value")
+    return Token(text=_normalized(raw))
+
+
+def _normalized(raw: str) -> str:
+    """NFKC (invisible characters are already gone); control characters pass, for `parse` to refuse by field."""
+    return raw if raw.isascii() else unicodedata.normalize("NFKC", raw)
+
+
+def _shown(raw: str) -> str:
+    """A value shown back in an error: short, and any control character written as an escape, not sent."""
+    shown = raw if len(raw) <= ECHO else raw[: ECHO - 1] + "…"
+    if cleaning.first_refused(shown) is None:
+        return shown
+    return "".join(repr(char)[1:-1] if cleaning.is_refused(char) else char for char in shown)
+
+
+def _echo(raw: str) -> str:
+    return f"'{_shown(raw)}'"
 
 
 def parse(
@@ -106,6 +138,7 @@ def parse(
     """
     tokens = tokenize(text)
     parsed = Parsed()
+    words: list[str] = []
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -114,8 +147,8 @@ def parse(
             if not token.text:
                 continue
             if not notes:
-                raise ArgumentError(f"/{command} does not take free text ({token.text!r}); see /help {command}")
-            parsed.words.append(token.text)
+                raise ArgumentError(f"/{command} does not take free text ({_echo(token.text)}); see /help {command}")
+            words.append(token.text)
             continue
         key = token.key
         if key not in spec:
@@ -123,6 +156,7 @@ def parse(
             raise ArgumentError(f"/{command} has no argument {key}= (it takes {known})", field=key)
         if key in parsed.values:
             raise ArgumentError(f"{key}= is given twice", field=key)
+        _refuse_controls(token.text, f"{key}=", field=key)
         if not token.text.strip():
             raise ArgumentError(f"{key}= needs a value", field=key)
         converter = spec[key]
@@ -132,9 +166,32 @@ def parse(
         else:
             value = _convert(key, converter, token.text)
         parsed.values[key] = value
+    parsed.words = _clean_words(words, given=parsed.values.get("notes"))
     if parsed.notes and len(parsed.notes) > MAX_TEXT:
-        raise ArgumentError(f"the notes are {len(parsed.notes)} characters; the limit is {MAX_TEXT}")
+        raise ArgumentError(f"the notes are {len(parsed.notes)} characters; the limit is {MAX_TEXT}", field="notes")
     return parsed
+
+
+def _refuse_controls(text: str, subject: str, *, field: str, offset: int = 0) -> None:
+    try:
+        cleaning.refuse_controls(text, subject, offset=offset)
+    except cleaning.UnsafeTextError as error:
+        raise ArgumentError(str(error), field=field) from None
+
+
+def _clean_words(words: list[str], *, given: str | None) -> list[str]:
+    """Free words as they will read in the notes; a refused character is placed by its position there."""
+    cleaned: list[str] = []
+    offset = len(given) + 1 if given else 0
+    for word in words:
+        try:
+            kept = cleaning.clean_block(word, "notes", offset=offset)  # a quoted word may hold line breaks
+        except cleaning.UnsafeTextError as error:
+            raise ArgumentError(str(error), field="notes") from None
+        offset += len(word) + 1
+        if kept:
+            cleaned.append(kept)
+    return cleaned
 
 
 def _convert(key: str, converter: Converter, raw: str) -> Any:
@@ -143,15 +200,15 @@ def _convert(key: str, converter: Converter, raw: str) -> Any:
     except ArgumentError:
         raise
     except (ValueError, ArithmeticError) as error:
-        raise ArgumentError(f"{key}={raw}: {error}", field=key) from None
+        raise ArgumentError(f"{key}={_shown(raw)}: {error}", field=key) from None
 
 
 def _convert_joined(key: str, converter: Converter, first: str, rest: list[Token]) -> tuple[Any, int]:
     """Try the longest run of following bare words (up to three) that still converts; fall back to one."""
     bare: list[str] = []
     for token in rest[:3]:
-        if token.key is not None:
-            break
+        if token.key is not None or cleaning.first_refused(token.text) is not None:
+            break  # a word holding a control character stays a word, to be refused as part of the notes
         bare.append(token.text)
     for used in range(len(bare), 0, -1):
         try:
@@ -176,12 +233,15 @@ def count(raw: str) -> int:
 
 
 def text_value(limit: int = 200) -> Converter:
+    """A single-line text value under the cleaning rule (tabs and line breaks become spaces)."""
+
     def convert(raw: str) -> str:
-        value = " ".join(raw.split())
+        try:
+            value = cleaning.clean_line(raw, "the value")
+        except cleaning.UnsafeTextError as error:
+            raise ValueError(f"contains {error.detail}") from None
         if len(value) > limit:
             raise ValueError(f"is {len(value)} characters; the limit is {limit}")
-        if any(ord(char) < 32 for char in value):
-            raise ValueError("contains control characters")
         return value
 
     return convert
