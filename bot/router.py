@@ -23,6 +23,7 @@ from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest, Role
 from handlers.roles import rules
+from storage import authority
 
 log = logging.getLogger("callwatch.router")
 
@@ -88,4 +89,9 @@ class Router:
             doing = f"/{name} {action.word}" if action.word else f"/{name}"
             return Reply.error(rules.refusal(request, role, action.role, doing)), action.name
         decided = dataclasses.replace(request, text=routed.text, role=role)
-        return action.run(decided, self.ctx), action.name
+        try:
+            with authority.acting_as(str(role)):  # storage refuses a write this role may not make, whatever happens
+                return action.run(decided, self.ctx), action.name
+        except authority.WriteRefusedError as refused:
+            log.error("/%s %s tried to write for a %s: declare the action's role", name, action.name, role)
+            return Reply.error(rules.refusal(request, role, Role(refused.needed), f"/{name}")), action.name

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from storage import authority
 from storage.models import UserRole
 
 
@@ -17,7 +18,8 @@ def role_of(session: Session, user: str) -> str | None:
 def grant(
     session: Session, *, user: str, role: str, granted_by: str, at: datetime, display_name: str | None = None
 ) -> tuple[UserRole, str | None]:
-    """Set `user`'s role; returns the row and the role it had before (None if new)."""
+    """Set `user`'s role; returns the row and the role it had before (None if new). Only admins may."""
+    authority.check_write("admin")
     row = session.exec(select(UserRole).where(UserRole.user == user)).first()
     previous = row.role if row else None
     if row is None:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from storage import authority
 from storage.channels import Channel
 from storage.models import ChannelSubscription
 
@@ -70,6 +71,7 @@ def subscribe(
     `...` means "not given" for the escalation settings, because None is a meaningful value there (off / nobody).
     Returns (row, created?).
     """
+    authority.check_write("admin")  # deciding who is told about every contact is an admin's
     row = find(session, channel)
     created = row is None
     if row is None:

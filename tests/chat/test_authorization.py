@@ -8,10 +8,13 @@ do write for a reporter, so the check is not vacuous.
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.wiring import Core
+from handlers.chat.command import single_action
 from handlers.chat.request import ChatRequest, Role
 from handlers.registry import all_commands
 from tests.chat.test_properties import COMMAND_TEXT, shared_core
@@ -109,3 +112,25 @@ def test_an_undeclared_action_is_refused_not_guessed(core: Core) -> None:
         reply = core.router.handle(_request("slack", "UADMIN", command, text))
         assert not reply.ok and f"unknown /{command} action" in reply.text, reply.text
     assert row_counts(core) == before
+
+
+def test_storage_refuses_a_write_the_router_let_through_by_mistake(core: Core) -> None:
+    """A command wired wrong — a write declared as a viewer's read — still cannot store for a viewer."""
+    log = core.router.commands["contact"].route("at=now parties=A,B")
+    assert log is not None and log.action.writes
+    miswired = single_action("oops", "writes as a read", "/oops", log.action.run, role=Role.VIEWER)
+    core.router.commands["oops"] = miswired
+    before = row_counts(core)
+    reply = core.router.handle(_request("slack", "UVIEW", "oops", "at=now parties=Biden,Putin"))
+    assert not reply.ok and "needs the reporter role" in reply.text, reply.text
+    assert row_counts(core) == before
+    admin = core.router.handle(_request("slack", "UADMIN", "oops", "at=now parties=Biden,Putin"))
+    assert admin.ok and row_counts(core)["contact_report"] == before["contact_report"] + 1
+    grant = single_action("sneak", "grants as a reporter", "/sneak", core.router.commands["role"].actions[0].run)
+    core.router.commands["sneak"] = dataclasses.replace(
+        grant, actions=(dataclasses.replace(grant.actions[0], role=Role.REPORTER),)
+    )
+    core.router.handle(_request("slack", "UADMIN", "role", "grant user=UREP role=reporter"))
+    before = row_counts(core)
+    refused = core.router.handle(_request("slack", "UREP", "sneak", "user=UREP role=admin"))
+    assert not refused.ok and "needs the admin role" in refused.text and row_counts(core) == before
