@@ -11,6 +11,7 @@ shot down two", "близько 90 із них – Шахеди" (what the group
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Literal
 
@@ -305,13 +306,14 @@ class _Sentence:
         self.toks = tokens(sentence)
         self.mentions = mentions(self.folded)
         self.actions = _action_spans(self.folded)
-        self.masked = {
-            index
-            for index, token in enumerate(self.toks)
-            for mention in self.mentions
-            if mention.role == "model" and mention.start <= token.start < mention.end
-        }
+        token_starts = [token.start for token in self.toks]
+        self.masked: set[int] = set()  # tokens inside a model name: the digits of "Х-101" are no count
+        for mention in self.mentions:
+            if mention.role == "model":
+                first = bisect_left(token_starts, mention.start)
+                self.masked.update(range(first, bisect_left(token_starts, mention.end)))
         self.numbers = _numbers(self.toks, self.masked)
+        self.mention_starts = [mention.start for mention in self.mentions]
 
     def phrase(self, start_tok: int, stop_tok: int) -> list[Mention]:
         """Weapon words from token `start_tok` up to a stop word, the next number, or `stop_tok`."""
@@ -329,12 +331,18 @@ class _Sentence:
                 break
             end_char = self.toks[index].end
         begin = self.toks[start_tok].start
-        found = [mention for mention in self.mentions if begin <= mention.start < end_char]
+        first = bisect_left(self.mention_starts, begin)
+        last = bisect_left(self.mention_starts, end_char)
+        found = self.mentions[first:last]
         heads = [mention for mention in found if mention.role in _HEADS]
         if not heads:
             return []  # "одну аеробалістичну ціль": a type word with no weapon noun is no count
         # The first weapon word must come within a few words of the number.
-        gap = sum(1 for token in self.toks[start_tok:] if token.start < found[0].start and token.text.isalnum())
+        gap = 0
+        for token in self.toks[start_tok:]:
+            if token.start >= found[0].start:
+                break
+            gap += token.text.isalnum()
         if gap > MAX_GAP:
             return []
         # "128 дронів та балістичну ракету": the phrase ends where weapons of the other kind begin.

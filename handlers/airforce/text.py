@@ -36,8 +36,21 @@ def normalize(text: str) -> str:
 _SENTENCE_END = re.compile(r"\n+|(?<=[.!?…])[\"')]*\s+(?=[\"'(]*[A-ZА-ЯІЇЄҐ0-9▪•\-–])|…|;")
 
 
+MAX_SENTENCE = 1000  # real sentences are a few hundred characters; longer runs are cut so work stays linear
+
+
 def sentences(text: str) -> list[str]:
-    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
+    out: list[str] = []
+    for part in _SENTENCE_END.split(text):
+        part = part.strip() if part else ""
+        while len(part) > MAX_SENTENCE:
+            cut = part.rfind(" ", 0, MAX_SENTENCE)
+            cut = cut if cut > MAX_SENTENCE // 2 else MAX_SENTENCE
+            out.append(part[:cut])
+            part = part[cut:].strip()
+        if part:
+            out.append(part)
+    return out
 
 
 @dataclass(frozen=True)

@@ -215,3 +215,21 @@ def test_a_missile_total_of_several_types_is_not_renamed_after_one_of_them() -> 
 def test_drone_as_an_adjective_is_no_drone() -> None:
     report = read("Air Force: Russia launched 40 drones overnight amid a wave of Ukrainian drone interceptions.")
     assert report.drones_launched == 40
+
+
+def test_every_name_the_parser_gives_is_classed_by_the_import_table() -> None:
+    from handlers.airforce.weapons import _MODELS
+
+    missiles = {"Iskander-K", "Iskander-M/KN-23", "Iskander", "X-101/X-555", "Kalibr", "X-47 Kinzhal", "X-59/X-69",
+                "X-59MK2", "X-59", "X-69", "X-22", "X-32", "X-31PD", "X-31P", "X-31", "X-35", "C-300/C-400", "C-300",
+                "C-400", "3M22 Zircon", "P-800 Oniks", "Oreshnik", "Intercontinental Ballistic Missile",
+                "Cruise Missile", "Ballistic Missile", "Guided Air Missile", "Unknown Missile"}  # fmt: skip
+    names = {name for _pattern, name in _MODELS} | {"Cruise Missile", "Ballistic Missile", "Guided Air Missile"}
+    for name in names | {"Unknown UAV", "Unknown Missile", "Shahed-136/131 and Gerbera and Decoy UAV and Unknown UAV"}:
+        assert classify(name).kind == ("missile" if name in missiles else "drone"), name
+
+
+def test_an_over_long_paste_is_refused_and_a_long_one_still_read() -> None:
+    assert isinstance(parse_report("Повітряні сили: противник атакував 5 БпЛА. " * 1000), Refusal)
+    long_one = read("Повітряні сили: противник атакував 5 ударними БпЛА, " + "без наслідків, " * 900)
+    assert long_one.drones_launched == 5
