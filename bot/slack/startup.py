@@ -7,6 +7,8 @@ fix it); Slack being unreachable is not (`PlatformUnreachableError`: the supervi
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -18,16 +20,15 @@ from handlers.chat.settings import Settings, secret
 
 async def check_tokens(settings: Settings) -> None:
     await _check("SLACK_BOT_TOKEN", web_client(settings).auth_test)
-    if settings.slack_app_token is not None:
-        app_client = AsyncWebClient(
-            token=secret(settings.slack_app_token), base_url=api_base_url(settings), timeout=TIMEOUT_SECONDS
-        )
-        await _check("SLACK_APP_TOKEN", app_client.apps_connections_open)
+    app_token = secret(settings.slack_app_token)
+    if app_token is not None:
+        app_client = AsyncWebClient(base_url=api_base_url(settings), timeout=TIMEOUT_SECONDS)
+        await _check("SLACK_APP_TOKEN", lambda: app_client.apps_connections_open(app_token=app_token))
 
 
-async def _check(variable: str, call: object) -> None:
+async def _check(variable: str, call: Callable[[], Awaitable[object]]) -> None:
     try:
-        await call()  # type: ignore[operator]
+        await call()
     except SlackApiError as error:
         code = error.response.get("error") if isinstance(error.response.data, dict) else None
         if error.response.status_code >= 500 or error.response.status_code == 429:

@@ -39,6 +39,7 @@ class StandinSlack:
     responses: list[dict[str, Any]] = field(default_factory=list)  # bodies posted to response_url
     uploads: list[bytes] = field(default_factory=list)
     failures: dict[str, list[Failure]] = field(default_factory=lambda: defaultdict(list))
+    valid_tokens: set[str] | None = None  # when set, any other bearer token is refused as Slack does (invalid_auth)
     _runner: web.AppRunner | None = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -96,6 +97,9 @@ class StandinSlack:
         call = Call(method, await _arguments(request))
         self.calls.append(call)
         self._changed.set()
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if self.valid_tokens is not None and token not in self.valid_tokens:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
         if self.failures.get(method):
             failure = self.failures[method].pop(0)
             if failure.status == 429:
