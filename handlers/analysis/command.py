@@ -111,7 +111,7 @@ def _chart(result: Analysis) -> Reply:
 
 COMMAND = single_action(
     "analysis",
-    "do strikes rise after contacts? effect size and permutation p-value against the baseline",
+    "do strikes rise after contacts, more than nearby days predict? ratio, 95% interval, p and power",
     USAGE,
     handle,
 )

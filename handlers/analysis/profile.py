@@ -30,38 +30,39 @@ class ProfileDay:
 
 def event_profile(daily: np.ndarray, period: Period, episodes: tuple[Episode, ...], days: int) -> list[ProfileDay]:
     """`daily` is (period days, 3): counts per Kyiv day of the period."""
-    contacts = [
-        (contact, np.arange(-episode.reach, episode.reach + 1)) for episode in episodes for contact in episode.contacts
-    ]
+    contacts = [(contact, episode.reach) for episode in episodes for contact in episode.contacts]
     if not contacts:
         return []
     sits = np.array([ns_of(contact.at) + (0 if contact.time_known else DATE_ONLY_STRIKE_NS) for contact, _ in contacts])
     first = np.datetime64(period.first_day, "D")
     day_index = (kyiv_dates(sits) - first).astype(np.int64)
+    reach = np.array([reach for _, reach in contacts])
     counts = daily.astype(float)
+    prefix = np.vstack([np.zeros((1, counts.shape[1])), np.cumsum(counts, axis=0)])
+    squares = np.vstack([np.zeros((1, counts.shape[1])), np.cumsum(counts**2, axis=0)])
     n_days = len(counts)
     profile = []
     for offset in range(-days, days + 1):
-        observed, means, variances = [], [], []
-        for (_, moves), day in zip(contacts, day_index.tolist(), strict=True):
-            target = day + offset
-            around = target + moves[moves != 0]
-            around = around[(around >= 0) & (around < n_days)]
-            if not 0 <= target < n_days or len(around) == 0:
-                continue
-            observed.append(counts[target])
-            means.append(counts[around].mean(axis=0))
-            variances.append(counts[around].var(axis=0))
-        if not observed:
+        target = day_index + offset
+        inside = (target >= 0) & (target < n_days)
+        t, m = target[inside], reach[inside]
+        low, high = np.clip(t - m, 0, n_days), np.clip(t + m + 1, 0, n_days)
+        width = (high - low - 1).astype(float)  # the days around D+k, without D+k itself
+        usable = width > 0
+        t, low, high, width = t[usable], low[usable], high[usable], width[usable][:, None]
+        if len(t) == 0:
             continue
-        n = len(observed)
-        seen, expected = np.mean(observed, axis=0), np.mean(means, axis=0)
-        spread = 1.96 * np.sqrt(np.sum(variances, axis=0)) / n
+        mean = (prefix[high] - prefix[low] - counts[t]) / width
+        variance = np.maximum((squares[high] - squares[low] - counts[t] ** 2) / width - mean**2, 0)
+        n = len(t)
+        observed = counts[t].mean(axis=0)
+        expected = mean.mean(axis=0)
+        spread = 1.96 * np.sqrt(variance.sum(axis=0)) / n
         profile.append(
             ProfileDay(
                 offset=offset,
                 contacts=n,
-                observed=dict(zip(METRICS, seen.tolist(), strict=True)),
+                observed=dict(zip(METRICS, observed.tolist(), strict=True)),
                 expected=dict(zip(METRICS, expected.tolist(), strict=True)),
                 low=dict(zip(METRICS, np.maximum(expected - spread, 0).tolist(), strict=True)),
                 high=dict(zip(METRICS, (expected + spread).tolist(), strict=True)),

@@ -34,6 +34,7 @@ def render(result: Analysis, zone: object = None) -> Reply:
     lines = [result.verdict]
     if result.metrics:
         lines += ["", _primary(result)]
+        lines += _model(result)
         lines += _episodes(result)
     lines += _excluded(result)
     footer = [line for line in (_profile(result), _sensitivity(result), _secondary(result)) if line]
@@ -81,19 +82,12 @@ def _table(result: Analysis) -> Table | None:
     if not result.metrics:
         return None
     rows = tuple(_row(result.metrics[name]) for name in METRICS)
-    columns = ("metric", "after", "expected", "ratio", "95% CI", "p", "Holm p", "shift p", "model (95% CI)")
+    columns = ("metric", "after", "expected", "ratio", "95% CI", "p", "Holm p", "common-shift p")
     return Table(columns=columns, rows=rows)
 
 
 def _row(metric: MetricResult) -> tuple[str, ...]:
     primary = metric.primary
-    model = metric.model
-    if model is None:
-        model_text = "not fitted"
-    elif model.ratio is None:
-        model_text = "n/a"
-    else:
-        model_text = f"{ratio_text(model.ratio)} ({ratio_text(model.ci_low)}–{ratio_text(model.ci_high)})"
     return (
         metric.metric,
         f"{primary.observed:,}",
@@ -103,8 +97,23 @@ def _row(metric: MetricResult) -> tuple[str, ...]:
         f"{primary.p_value:.3f}",
         f"{metric.p_holm:.3f}",
         f"{metric.p_common_shift:.2f}",
-        model_text,
     )
+
+
+def _model(result: Analysis) -> list[str]:
+    figures = result.result
+    if figures is None or figures.model is None:
+        return []
+    model = figures.model
+    what = METRIC_WORDS[result.metric]
+    if model.ratio is None:
+        return [f"Second opinion, a model of daily {what}: not estimable here ({model.note})."]
+    return [
+        f"Second opinion, a model (not a second test): a negative-binomial regression of daily {what} on the share "
+        f"of each Kyiv day inside a window, with month and weekday effects and autocorrelation-robust errors, "
+        f"gives {ratio_text(model.ratio)} (95% CI {ratio_text(model.ci_low)}–{ratio_text(model.ci_high)}, "
+        f"p = {model.p_value:.3f})."
+    ]
 
 
 def _profile(result: Analysis) -> str | None:

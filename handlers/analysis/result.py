@@ -54,7 +54,7 @@ class MetricResult:
     p_common_shift: float  # every episode moved by the same days (keeps the contacts' clustering)
     common_shifts: int
     detectable_ratio: float | None  # the rise this test finds 80 % of the time at the corrected level
-    model: ModelResult | None
+    model: ModelResult | None  # the second opinion, fitted for the headline metric
     before_ratio: float | None  # secondary: after ÷ the same span just before each episode
     whole_data_ratio: float | None  # secondary: after, per day ÷ the whole data's daily mean
 

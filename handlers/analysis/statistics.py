@@ -34,7 +34,7 @@ from handlers.analysis.series import StrikeSeries, datetime_of, kyiv_dates, stri
 from handlers.analysis.windows import Plan, plan
 from handlers.records.window import CONVENTIONS, KYIV
 
-__all__ = ["KYIV", "METRICS", "AnalysisParameters", "analyse", "extent_of", "holm", "loading_span"]
+__all__ = ["KYIV", "METRICS", "AnalysisParameters", "analyse", "data_days", "extent_of", "holm", "loading_span"]
 
 
 def extent_of(strikes: pd.DataFrame) -> DataExtent:
@@ -63,7 +63,7 @@ def holm(p_values: list[float]) -> list[float]:
     return adjusted
 
 
-def _days(extent: DataExtent) -> tuple[date | None, date | None]:
+def data_days(extent: DataExtent) -> tuple[date | None, date | None]:
     if extent.first is None or extent.last is None:
         return None, None
     first, last = kyiv_dates(np.array([pd.Timestamp(extent.first).value, pd.Timestamp(extent.last).value]))
@@ -75,7 +75,7 @@ def loading_span(
 ) -> tuple[datetime, datetime] | None:
     """The span of strikes the study reads: its period, plus one window either side for the spans just before
     contacts near its edges. None when there is no period."""
-    first_day, last_day = _days(extent)
+    first_day, last_day = data_days(extent)
     if first_day is None or last_day is None:
         return None
     layout = plan(contacts, first_day, last_day, params)
@@ -102,7 +102,7 @@ def analyse(
         "retracted reports and repeat reports of the same contact are left out",
     )
     base = {"params": params, "zone": KYIV.key, "conventions": conventions, "extent": extent}
-    first_day, last_day = _days(extent)
+    first_day, last_day = data_days(extent)
     layout = plan(contacts, first_day, last_day, params)
     problem = verdict.problem(extent.reports, len(layout.contacts), layout, params)
     if problem is not None and layout.period is None:
@@ -203,12 +203,12 @@ def _metrics(
     ends = np.array([episode.end for episode in layout.episodes])
     before = series.totals(2 * starts - ends, starts).sum(axis=0)
     window_days = float((ends - starts).sum()) / 86_400e9
-    data_days = _data_days(extent)
+    span = _data_span(extent)
     metrics = {}
     for k, name in enumerate(METRICS):
         result = primary[name]
         p_common, shifts = null.common_shift_p(k)
-        whole_rate = extent.totals[name] / data_days if data_days else 0.0
+        whole_rate = extent.totals[name] / span if span else 0.0
         metrics[name] = MetricResult(
             metric=name,
             primary=result,
@@ -216,13 +216,17 @@ def _metrics(
             p_common_shift=p_common,
             common_shifts=shifts,
             detectable_ratio=power.detectable_ratio(null.sums[:, k], level, params.power),
-            model=regression.fit(daily[:, k], layout.period, layout.episodes) if params.model else None,  # type: ignore[arg-type]
+            model=(
+                regression.fit(daily[:, k], layout.period, layout.episodes)  # type: ignore[arg-type]
+                if params.model and name == params.metric
+                else None
+            ),
             before_ratio=result.observed / before[k] if before[k] else None,
             whole_data_ratio=(result.observed / window_days) / whole_rate if whole_rate and window_days else None,
         )
     return metrics, null
 
 
-def _data_days(extent: DataExtent) -> int:
-    first, last = _days(extent)
+def _data_span(extent: DataExtent) -> int:
+    first, last = data_days(extent)
     return (last - first).days + 1 if first and last else 0

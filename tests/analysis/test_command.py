@@ -84,6 +84,7 @@ def test_analysis_reply(core: Core, make_request: RequestMaker) -> None:
     assert reply.text.startswith("No evidence of a rise after contacts; a rise below ×")
     assert "could not be seen reliably with 6 contacts" in reply.text
     assert "Primary test, fixed in advance" in reply.text and "Holm" in reply.text
+    assert "Second opinion, a model (not a second test): a negative-binomial regression of daily drones" in reply.text
     assert reply.table is not None and [row[0] for row in reply.table.rows] == ["drones", "missiles", "total"]
     # Contact 2 (10 April 12:00) owns 10 and 11 April's 20:00 waves (days 40 and 41); the
     # retracted 100,000-drone report is never counted.

@@ -310,6 +310,17 @@ def test_leave_one_out_names_the_contact_a_finding_leans_on() -> None:
         assert "the finding leans on it" in result.verdict
 
 
+def test_the_model_is_fitted_for_the_headline_and_says_when_it_cannot_be() -> None:
+    world = strike_world(2)
+    quiet = world.strikes.assign(missiles=0)
+    result = analyse(quiet, world.contacts, AnalysisParameters(permutations=500, metric="missiles"))
+    model = result.metrics["missiles"].model
+    assert model is not None and model.ratio is None and model.note == "no strikes in the period"
+    assert result.metrics["drones"].model is None and result.metrics["total"].model is None
+    fitted = analyse(world.strikes, world.contacts, AnalysisParameters(permutations=500)).metrics["total"].model
+    assert fitted is not None and fitted.ci_low is not None and fitted.ci_low < 1 < (fitted.ci_high or 0)
+
+
 def test_hours_known_and_date_only_contacts_are_shown_apart() -> None:
     world = strike_world(4, contacts=12, hours=[None, None, timedelta(hours=15)])
     result = analyse(world.strikes, world.contacts, AnalysisParameters(**QUICK))
@@ -365,3 +376,14 @@ def test_bad_parameters_are_refused() -> None:
         AnalysisParameters(window_days=0)
     with pytest.raises(ValueError, match="from= must be before to="):
         AnalysisParameters(start=datetime(2025, 2, 1, tzinfo=UTC), end=datetime(2025, 1, 1, tzinfo=UTC))
+
+
+def test_the_model_counts_the_share_of_each_kyiv_day_inside_a_window() -> None:
+    from handlers.analysis.regression import window_share
+    from handlers.analysis.series import kyiv_midnights, ns_of
+    from handlers.analysis.windows import Episode, Period
+
+    period = Period(date(2025, 3, 28), date(2025, 4, 2), kyiv_midnights(date(2025, 3, 28), date(2025, 4, 2)))
+    start = ns_of(datetime(2025, 3, 29, 12, tzinfo=UTC))  # 14:00 Kyiv; the 30th is 23 hours long
+    episode = Episode((), start, start + 3 * 86_400 * 10**9, 5, np.zeros(11, dtype=np.int64))
+    assert window_share(period, (episode,)).round(3).tolist() == [0.0, 0.417, 1.0, 1.0, 0.625, 0.0]
