@@ -10,17 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from handlers.chat.forms import Form
+
 
 class Visibility(StrEnum):
     CALLER = "caller"  # only the person who typed the command sees it (Slack ephemeral)
     CHANNEL = "channel"  # posted for the whole channel (a logged contact is announced)
-
-
-class Form(StrEnum):
-    """An interactive form the adapter should open instead of showing text (modal, guided dialog)."""
-
-    CONTACT = "contact"
-    STRIKE = "strike"
 
 
 @dataclass(frozen=True)
@@ -55,7 +50,7 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     ok: bool = True
     visibility: Visibility = Visibility.CALLER
-    form: Form | None = None
+    form: Form | None = None  # open this form instead of showing the text (Slack modal, guided dialog)
     footer: str | None = None
     errors: dict[str, str] = field(default_factory=dict)  # argument name → message, for form fields
     # Platform user ids to notify (alert escalations). Not text: each adapter renders a real mention

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta, tzinfo
 
+from handlers.chat import forms
 from handlers.chat.command import Command, reads_unless
 from handlers.chat.context import HandlerContext
-from handlers.chat.reply import Form, Reply, Visibility
+from handlers.chat.reply import Reply, Visibility
 from handlers.chat.request import ChatRequest
 from handlers.contacts.parties import parse_parties, parties_key
 from handlers.records import actions as report_actions
@@ -33,6 +34,58 @@ a zone may end it: "today 2pm Kyiv", Europe/Kyiv, UTC, +03:00.
 Without a zone, the channel's zone is used. kind defaults to call, confidence to reported.
 Example: /contact at="2025-07-03 14:00 UTC" parties=Trump,Putin kind=call source=Reuters confidence=confirmed"""
 
+FORM = forms.Form(
+    command="contact",
+    title="Log a contact",
+    fields=(
+        forms.Field("at", "When", forms.FieldKind.MOMENT, required=True, question="When did it happen?"),
+        forms.Field(
+            "parties",
+            "Parties",
+            required=True,
+            question="Who took part?",
+            hint="Comma separated, e.g. Trump, Putin.",
+            placeholder="Trump, Putin",
+            max_length=200,
+        ),
+        forms.Field(
+            "kind",
+            "Kind",
+            forms.FieldKind.CHOICE,
+            required=True,
+            question="What kind of contact?",
+            choices=forms.choices(KINDS),
+            default="call",
+        ),
+        forms.Field(
+            "confidence",
+            "Confidence",
+            forms.FieldKind.CHOICE,
+            required=True,
+            question="How sure is the report?",
+            choices=forms.choices(CONFIDENCES),
+            default="reported",
+        ),
+        forms.Field("source", "Source", question="Source?", placeholder="Reuters, Kremlin readout, …", max_length=200),
+        forms.Field(
+            "duration",
+            "Duration",
+            forms.FieldKind.DURATION,
+            question="How long did it last?",
+            placeholder="45m, 1h30m",
+            max_length=20,
+        ),
+        forms.Field(
+            forms.NOTES,
+            "Notes",
+            forms.FieldKind.MULTILINE,
+            question="Any notes?",
+            placeholder="anything else worth keeping",
+            max_length=arguments.MAX_TEXT,
+        ),
+    ),
+)
+
 
 def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
     return report_actions.handle_report_command(
@@ -41,7 +94,7 @@ def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
         model=ContactReport,
         fmt=_format,
         usage=USAGE,
-        form=Form.CONTACT,
+        form=FORM,
         log=_log,
         on_retract=lambda session, contact: _run_hooks("retracted", session, contact, ctx),
     )

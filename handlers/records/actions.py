@@ -8,7 +8,8 @@ from typing import Any
 
 from handlers.chat.command import Action, ActionHandler, explained
 from handlers.chat.context import HandlerContext
-from handlers.chat.reply import Form, Reply, Visibility
+from handlers.chat.forms import Form
+from handlers.chat.reply import Reply, Visibility
 from handlers.chat.request import ChatRequest, Role
 from handlers.text import arguments
 from storage import audit, records

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
+from handlers.chat import forms
 from handlers.chat.command import Command, reads_unless
 from handlers.chat.context import HandlerContext
-from handlers.chat.reply import Form, Reply, Visibility
+from handlers.chat.reply import Reply, Visibility
 from handlers.chat.request import ChatRequest
 from handlers.records import actions as report_actions
 from handlers.records.messages import strike_details, strike_headline
@@ -28,10 +29,42 @@ models that were named, so each total must be at least what weapons= lists of it
 weapons="Shahed-136:20" is refused). A total left out is the sum of its class in weapons=.
 Example: /strike at="2025-07-04 01:00 Kyiv" drones=539 missiles=11 region=Kyiv source=kpszsu"""
 
+FORM = forms.Form(
+    command="strike",
+    title="Log a strike",
+    fields=(
+        forms.Field("at", "When", forms.FieldKind.MOMENT, required=True, question="When did the strike start?"),
+        forms.Field("drones", "Drones launched", forms.FieldKind.COUNT, question="How many drones?", placeholder="0"),
+        forms.Field(
+            "missiles", "Missiles launched", forms.FieldKind.COUNT, question="How many missiles?", placeholder="0"
+        ),
+        forms.Field(
+            "weapons",
+            "Per model",
+            question="Launched per model?",
+            hint="Model:count, comma separated; totals are derived from it when not given.",
+            placeholder="Shahed-136:400, Iskander-M:6",
+            max_length=500,
+        ),
+        forms.Field("region", "Region", question="Which region?", placeholder="Kyiv", max_length=120),
+        forms.Field("killed", "Killed", forms.FieldKind.COUNT, question="How many killed?", placeholder="0"),
+        forms.Field("injured", "Injured", forms.FieldKind.COUNT, question="How many injured?", placeholder="0"),
+        forms.Field("source", "Source", question="Source?", placeholder="Air Force of Ukraine, …", max_length=200),
+        forms.Field(
+            forms.NOTES,
+            "Notes",
+            forms.FieldKind.MULTILINE,
+            question="Any notes?",
+            placeholder="anything else worth keeping",
+            max_length=arguments.MAX_TEXT,
+        ),
+    ),
+)
+
 
 def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
     return report_actions.handle_report_command(
-        request, ctx, model=StrikeReport, fmt=_format, usage=USAGE, form=Form.STRIKE, log=_log
+        request, ctx, model=StrikeReport, fmt=_format, usage=USAGE, form=FORM, log=_log
     )
 
 

@@ -8,8 +8,9 @@ import pytest
 from sqlmodel import select
 
 from bot.wiring import Core
-from handlers.chat.reply import Form, Visibility
+from handlers.chat.reply import Visibility
 from handlers.chat.request import Platform
+from handlers.contacts.command import FORM
 from storage.models import AuditEntry, ContactReport
 from tests.conftest import RequestMaker
 from tests.helpers import row_counts
@@ -56,7 +57,7 @@ def test_defaults_are_call_and_reported(core: Core, make_request: RequestMaker) 
 
 def test_no_arguments_asks_for_the_form(core: Core, make_request: RequestMaker) -> None:
     reply = core.router.handle(make_request("contact"))
-    assert reply.form is Form.CONTACT
+    assert reply.form is FORM
     assert "/contact at=TIME parties=A,B" in reply.text
 
 

@@ -1,0 +1,187 @@
+"""The guided dialog: a form asked one question at a time, the same on Telegram and in the console.
+
+It is derived from the handler's form and only collects answers: choices become buttons, a moment offers
+"Now / 1 hour ago / Type a time", an optional field offers Skip (and, once everything required is answered, Done),
+a count is checked to be a number before it is accepted. At the end the answers go through the form's one submit
+function (`Form.command_text`), so the handler judges them exactly as if they had been typed; an answer it rejects
+sends the person back to that one question with the handler's own complaint (`Dialog.rejected`).
+
+This module knows no platform: it takes a button's value or a typed text and says what to show next. Each adapter
+draws the buttons its own way (Telegram inline keyboards, numbered options in the console).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from handlers.chat.forms import Field, FieldKind, Form
+from handlers.text import arguments
+
+TYPE_IT = "\x00type"  # the "Type a time" button: the next text answers the question
+SKIP = "\x00skip"
+DONE = "\x00done"  # leave the remaining optional questions unanswered and submit
+
+NOW, HOUR_AGO = "now", "1h ago"
+_BLANKS = " \t\r\n"
+TYPE_TIME_PROMPT = "Type the time, e.g. 2025-07-03 14:00 Kyiv, today 09:30 or 3h ago."
+
+
+@dataclass(frozen=True)
+class Option:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """What to show: the text, and the buttons (or numbered options) that answer it."""
+
+    field: Field
+    text: str
+    options: tuple[Option, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Show `question`; `said` first acknowledges the answer just taken ("Kind: Meeting")."""
+
+    question: Question
+    said: str | None = None
+
+
+@dataclass(frozen=True)
+class Submit:
+    """Every question is answered: run the form's command with this text."""
+
+    command: str
+    text: str
+
+
+Outcome = Ask | Submit
+
+
+@dataclass
+class Dialog:
+    """One person filling in one form; kept by the adapter between messages."""
+
+    form: Form
+    answers: dict[str, str] = field(default_factory=dict)
+    index: int = 0
+    typing: bool = False  # after "Type a time": the next text answers the current question
+    revisiting: bool = False  # re-asking one rejected answer: the others stand, so submit right after it
+
+    @property
+    def current(self) -> Field:
+        return self.form.fields[self.index]
+
+    @property
+    def intro(self) -> str:
+        return f"{self.form.title}: {len(self.form.fields)} questions. /cancel stops; nothing is stored before the end."
+
+    def question(self, problem: str | None = None) -> Question:
+        """The current question, with the reason it is asked again when there is one."""
+        item = self.current
+        lines = [problem] if problem else []
+        if self.typing:
+            return Question(item, "\n".join([*lines, TYPE_TIME_PROMPT]))
+        lines.append(f"({self.index + 1}/{len(self.form.fields)}) {item.asked}")
+        if item.hint:
+            lines.append(item.hint)
+        return Question(item, "\n".join(lines), self._options(item))
+
+    def start(self) -> Ask:
+        return Ask(self.question())
+
+    def choose(self, name: str, value: str) -> Outcome | None:
+        """A button pressed for question `name`; None when that question is not the one being asked (an old
+        message's button) or the value is not one of its options."""
+        if name != self.current.name or self.typing:
+            return None
+        option = next((option for option in self._options(self.current) if option.value == value), None)
+        if option is None:
+            return None
+        return self._take(option)
+
+    def type(self, text: str) -> Outcome:
+        """A typed answer. Typing an option's label chooses it (the console has no buttons to press)."""
+        item = self.current
+        text = text.strip(_BLANKS)  # only blanks: a control character must reach the grammar, which refuses it
+        if not self.typing:
+            option = next((o for o in self._options(item) if o.label.casefold() == text.casefold()), None)
+            if option is not None:
+                return self._take(option)
+        if not text:
+            return Ask(self.question("Please answer, or /cancel to stop."))
+        problem = self._problem(item, text)
+        if problem:
+            return Ask(self.question(problem))
+        return self._record(text, said=None)
+
+    def rejected(self, errors: Mapping[str, str], message: str) -> Ask | None:
+        """The handler refused the submitted answers. If it named a field of this form, ask that question again
+        with its complaint (the other answers stand); None when no answer can fix it (the caller's role, say)."""
+        names = [item.name for item in self.form.fields]
+        name = next((name for name in errors if name in names), None)
+        if name is None:
+            return None
+        self.index, self.revisiting, self.typing = names.index(name), True, False
+        return Ask(self.question(errors[name].split("\n", 1)[0] or message.split("\n", 1)[0]))
+
+    def command_text(self) -> str:
+        return self.form.command_text(self.answers)
+
+    # --- internals ------------------------------------------------------------------------------------------
+    def _options(self, item: Field) -> tuple[Option, ...]:
+        if item.kind is FieldKind.CHOICE:
+            options = tuple(Option(choice.label, choice.value) for choice in item.choices)
+        elif item.kind is FieldKind.MOMENT:
+            options = (Option("Now", NOW), Option("1 hour ago", HOUR_AGO), Option("Type a time", TYPE_IT))
+        else:
+            options = ()
+        if not item.required:
+            options += (Option("Skip", SKIP),)
+            if self._required_answered() and not self.revisiting and self.index + 1 < len(self.form.fields):
+                options += (Option("Done", DONE),)
+        return options
+
+    def _required_answered(self) -> bool:
+        return all(item.name in self.answers for item in self.form.fields if item.required)
+
+    def _take(self, option: Option) -> Outcome:
+        if option.value == TYPE_IT:
+            self.typing = True
+            return Ask(self.question())
+        if option.value == DONE:
+            return self._submit()
+        said = f"{self.current.label}: {option.label}"
+        return self._record("" if option.value == SKIP else option.value, said=said)
+
+    def _problem(self, item: Field, text: str) -> str | None:
+        """What can be told at once; everything else is the handler's to judge when the form is submitted."""
+        if item.kind is FieldKind.CHOICE:
+            labels = ", ".join(choice.label for choice in item.choices)
+            return f"Please choose one of: {labels}."
+        if item.kind is FieldKind.COUNT:
+            try:
+                arguments.count(text)
+            except ValueError as error:
+                return f"That is not a count: {error}."
+        if item.max_length is not None and len(text) > item.max_length:
+            return f"That is {len(text)} characters; the limit is {item.max_length}."
+        return None
+
+    def _record(self, value: str, *, said: str | None) -> Outcome:
+        self.typing = False
+        if value:
+            self.answers[self.current.name] = value
+        else:
+            self.answers.pop(self.current.name, None)
+        if self.revisiting or self.index + 1 >= len(self.form.fields):
+            return self._submit()
+        self.index += 1
+        return Ask(self.question(), said=said)
+
+    def _submit(self) -> Submit:
+        self.revisiting = False
+        return Submit(self.form.command, self.command_text())

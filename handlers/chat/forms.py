@@ -1,0 +1,153 @@
+"""A form, declared once by the command it fills in, and the one way a filled-in form becomes that command's text.
+
+`/contact` alone asks for a form. The handler describes it as a neutral list of fields — each named after the
+argument it fills, with its label, its kind, its choices — and every platform renders that one description:
+Slack as a modal, Telegram and the console as a guided dialog. Whatever a person enters comes back through
+`command_text`, which writes it as the `key=value` text they could have typed. So the handler's grammar, its
+cleaning rule, its validation and its error messages apply to a form exactly as to a typed command, and an error
+names the argument, which each platform maps back onto the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+NOTES = "notes"  # the free-text field: submitted as the command's trailing words, where line breaks are kept
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"  # one line
+    MULTILINE = "multiline"  # line breaks kept (only the notes: the grammar keeps them in free text alone)
+    CHOICE = "choice"  # one of `choices`
+    COUNT = "count"  # a whole number, 0 or more
+    MOMENT = "moment"  # a date, a time of day and a zone, joined into one value (`at="2025-07-03 14:00 Kyiv"`)
+    DURATION = "duration"  # 45m, 1h30m
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str  # what the command takes (`meeting`)
+    label: str  # what a person reads (`Meeting`)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One thing to fill in. `name` is the command's argument it fills (`parties` → `parties=…`)."""
+
+    name: str
+    label: str  # short, for a form: "Parties"
+    kind: FieldKind = FieldKind.TEXT
+    required: bool = False
+    question: str | None = None  # how a guided dialog asks for it: "Who took part?"
+    hint: str | None = None  # a line of help beneath the field
+    placeholder: str | None = None  # an example shown in the empty field
+    max_length: int | None = None
+    choices: tuple[Choice, ...] = ()
+    default: str | None = None  # the choice preselected in a form
+
+    def __post_init__(self) -> None:
+        if (self.kind is FieldKind.CHOICE) != bool(self.choices):
+            raise ValueError(f"field {self.name}: choices belong to, and only to, a choice field")
+        if self.default is not None and self.default not in {choice.value for choice in self.choices}:
+            raise ValueError(f"field {self.name}: default {self.default!r} is not one of its choices")
+        if self.kind is FieldKind.MULTILINE and self.name != NOTES:
+            raise ValueError(f"field {self.name}: only the notes keep line breaks (the grammar flattens the rest)")
+
+    @property
+    def asked(self) -> str:
+        return self.question or f"{self.label}?"
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A moment entered in parts (a form's date picker, time picker and zone field); blank parts are left out,
+    so a date alone is read as a day with the hour unknown, and no zone means the channel's."""
+
+    date: str = ""
+    time: str = ""
+    zone: str = ""
+
+    def text(self) -> str:
+        return " ".join(part.strip() for part in (self.date, self.time, self.zone) if part.strip())
+
+
+Answer = str | Moment
+
+
+@dataclass(frozen=True)
+class Form:
+    command: str  # the command a submit runs (`contact`)
+    title: str  # "Log a contact"
+    fields: tuple[Field, ...]
+    submit_label: str = "Log it"
+    _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name = {item.name: item for item in self.fields}
+        if len(by_name) != len(self.fields):
+            raise ValueError(f"form {self.command}: a field name is used twice")
+        object.__setattr__(self, "_by_name", by_name)
+
+    def field(self, name: str) -> Field | None:
+        return self._by_name.get(name)
+
+    def command_text(self, values: Mapping[str, Answer]) -> str:
+        """The filled-in fields as the command's text, each value quoted so that it is one argument whatever it
+        holds: `at="2025-07-03 14:00 Kyiv" parties="Trump, Putin" "the notes"`.
+
+        Blank values are left out (not given, as when typing); names the form does not declare are refused, so a
+        forged submit can only say what a person could have typed.
+        """
+        unknown = set(values) - set(self._by_name)
+        if unknown:
+            raise ValueError(f"form {self.command} has no field {', '.join(sorted(unknown))}")
+        parts: list[str] = []
+        notes = ""
+        for item in self.fields:
+            given = values.get(item.name)
+            text = given.text() if isinstance(given, Moment) else (given or "")
+            if not text.strip():
+                continue
+            if item.name == NOTES:
+                notes = text  # one quoted word: the grammar keeps its quotes, its '=' and its line breaks
+            else:
+                parts.append(f"{item.name}={quote(text)}")
+        if notes:
+            parts.append(quote(notes))
+        return " ".join(parts)
+
+
+def choices(values: Iterable[str]) -> tuple[Choice, ...]:
+    """`("call", "meeting")` → choices labelled `Call`, `Meeting`."""
+    return tuple(Choice(value, value.capitalize()) for value in values)
+
+
+_CLOSING = {'"': '"', "„": "“"}  # the grammar's quote pairs used here: `"` closes `"`; only `“` closes `„`
+
+
+def quote(value: str) -> str:
+    """`value` as one token of the argument grammar, character for character.
+
+    The grammar has no escape character but joins adjacent quoted parts into one token, so the value is written
+    as parts: those holding a `"` are quoted `„…“` (which only `“` closes), the others `"…"`. A value with both
+    kinds of quote mark just takes more parts. Every character, line breaks included, reaches the grammar as
+    typed; cleaning it is the grammar's job.
+    """
+    parts: list[tuple[str | None, list[str]]] = []  # (opening quote, or None while any would do; characters)
+    for char in value:
+        needs = "„" if char == '"' else '"' if char == "“" else None
+        if parts and (needs is None or parts[-1][0] in (None, needs)):
+            opener, chars = parts[-1]
+            parts[-1] = (opener or needs, chars)
+            chars.append(char)
+        else:
+            parts.append((needs, [char]))
+    if not parts:
+        return '""'
+    written = []
+    for opener, chars in parts:
+        start = opener or '"'
+        written.append(start + "".join(chars) + _CLOSING[start])
+    return "".join(written)
