@@ -41,7 +41,6 @@ from handlers.chat.settings import secret
 log = logging.getLogger("callwatch.telegram")
 
 RATE_LIMIT_RETRIES = 5  # then delivery.patiently keeps waiting: flood control delays a reply, never drops it
-DIALOG_COMMANDS = ("contact", "strike")
 
 
 def rate_limiter() -> AIORateLimiter:
@@ -83,9 +82,9 @@ def register_handlers(application: Application, core: Core, *, dialog_timeout: t
     application.add_handler(TypeHandler(Update, AccessGate(core).check), group=-1)
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, events.migrated))
     application.add_handler(ChatMemberHandler(events.membership, ChatMemberHandler.MY_CHAT_MEMBER))
-    application.add_handler(GuidedDialog(bridge, idle_timeout=dialog_timeout).handler())
+    application.add_handler(GuidedDialog(bridge, idle_timeout=dialog_timeout).handler())  # bare commands first
     application.add_handler(CommandHandler("cancel", bridge.cancel_outside_dialog, new_messages))
-    words = sorted(set(core.router.commands) - set(DIALOG_COMMANDS) | {"start"})
+    words = sorted(set(core.router.commands) | {"start"})
     application.add_handler(CommandHandler(words, bridge.command, new_messages))
     application.add_handler(MessageHandler(new_messages & filters.COMMAND, bridge.command))  # unknown words
     not_dialog = f"^(?!{re.escape(CHOICE_PREFIX)})"  # the dialog's own buttons are its business
@@ -124,7 +123,7 @@ async def serve_webhook(application: Application, ledger: UpdateLedger, core: Co
     """Serve `/telegram/webhook`; register it with Telegram when `TELEGRAM_WEBHOOK_URL` names the public URL."""
     secret_token = secret(core.settings.telegram_webhook_secret) or ""
     await ledger.load()
-    runner = web.AppRunner(webhook_app(application, ledger, secret_token, core.db))
+    runner = web.AppRunner(webhook_app(application, ledger, secret_token, core.db, core.health))
     await runner.setup()
     await web.TCPSite(runner, "0.0.0.0", port).start()  # Telegram must reach it
     public_url = core.settings.telegram_webhook_url

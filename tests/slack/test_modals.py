@@ -1,4 +1,5 @@
-"""`/contact` and `/strike` with no arguments open a form; submitting it logs through the same handler."""
+"""`/callwatch contact` and `/callwatch strike` with no arguments open the handler's form as a modal; submitting it
+logs through the same handler, and its errors come back under their fields."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import asyncio
 import json
 from typing import Any
 
+from bot.slack import modals
 from bot.wiring import Core
+from handlers.contacts.command import CONFIDENCES, KINDS
+from handlers.contacts.command import FORM as CONTACT_FORM
 from tests.helpers import row_counts
-from tests.slack.conftest import SlackClient, view_submission
+from tests.slack.conftest import SlackClient, command_body, view_submission
 from tests.slack.test_commands import contacts, strikes, texts
 
 
@@ -41,7 +45,7 @@ def contact_values(**changes: Any) -> dict[str, Any]:
     values = {
         "at_date": date("2025-07-03"),
         "at_time": clock("14:00"),
-        "zone": typed("Kyiv"),
+        "at_zone": typed("Kyiv"),
         "parties": typed("Trump, Putin"),
         "kind": chosen("call"),
         "confidence": chosen("confirmed"),
@@ -93,7 +97,7 @@ async def test_a_bad_field_is_shown_on_that_field_and_nothing_is_stored(slack: S
     opened = await open_form(slack, "contact")
     before = row_counts(core)
     for changes, block, expected in [
-        ({"zone": typed("Narnia")}, "at_date", "Narnia"),
+        ({"at_zone": typed("Narnia")}, "at_date", "Narnia"),
         ({"at_date": date("2025-08-01")}, "at_date", "in the future"),
         ({"duration": typed("forever")}, "duration", "duration=forever"),
         ({"parties": typed("Trump")}, "parties", "parties"),
@@ -124,7 +128,7 @@ async def test_strike_form_logs_a_strike(slack: SlackClient, core: Core) -> None
     values = {
         "at_date": date("2025-07-04"),
         "at_time": clock("22:00"),
-        "zone": typed(None),
+        "at_zone": typed(None),
         "drones": number("539"),
         "missiles": number(None),
         "weapons": typed("Shahed-136:500, Iskander-M:6"),
@@ -174,3 +178,50 @@ async def test_when_the_bot_is_not_in_the_channel_the_submitter_is_told_directly
     standin = slack.standin
     await standin.wait_for(lambda: len(standin.called("chat.postMessage")) == 2)
     assert standin.called("chat.postMessage")[1]["channel"] == "UADMIN"
+
+
+async def test_the_modal_is_drawn_from_the_handlers_form(slack: SlackClient) -> None:
+    view = (await open_form(slack, "contact"))["view"]
+    blocks = {block["block_id"]: block for block in view["blocks"]}
+    assert list(blocks) == ["at_date", "at_time", "at_zone", *[field.name for field in CONTACT_FORM.fields[1:]]]
+    assert view["title"]["text"] == CONTACT_FORM.title and view["submit"]["text"] == CONTACT_FORM.submit_label
+    kind = blocks["kind"]["element"]
+    assert [option["value"] for option in kind["options"]] == list(KINDS)  # the handler's choices, declared once
+    assert kind["initial_option"]["value"] == "call"
+    assert [o["value"] for o in blocks["confidence"]["element"]["options"]] == list(CONFIDENCES)
+    required = {block_id for block_id, block in blocks.items() if not block["optional"]}
+    assert required == {"at_date", "parties", "kind", "confidence"}
+    assert blocks["parties"]["element"]["max_length"] == 200
+    assert blocks["notes"]["element"]["multiline"] is True
+    assert blocks["at_date"]["element"]["initial_date"] == "2025-07-05"  # today in the channel's zone
+
+
+async def test_a_submit_cannot_add_arguments_the_form_does_not_have(slack: SlackClient, core: Core) -> None:
+    opened = await open_form(slack, "contact")
+    forged = contact_values(
+        notes=typed('" kind=envoy confidence=unverified'),  # a quote in the notes closes nothing
+        source=typed('Reuters" kind="envoy'),
+        role=typed("admin"),  # a block the form does not declare
+    )
+    status, body = await slack.interact(view_submission(opened, forged))
+    assert status == 200 and body is None
+    [stored] = contacts(core)
+    assert (stored.kind, stored.confidence) == ("call", "confirmed")
+    assert stored.source == 'Reuters" kind="envoy'
+    assert stored.notes == '" kind=envoy confidence=unverified'
+
+
+async def test_a_workspace_on_an_older_manifest_still_gets_the_form(slack: SlackClient) -> None:
+    status, body = await slack.post(command_body("contact", "", umbrella=False, response_url=""))
+    assert status == 200 and body is None
+    standin = slack.standin
+    await standin.wait_for(lambda: standin.called("views.open"))
+
+
+def test_errors_without_a_field_of_their_own_show_on_the_notes() -> None:
+    errors = {"at": "at=tomorrow: can't read the time", "colour": "/contact has no argument colour="}
+    assert modals.field_errors(CONTACT_FORM, errors) == {
+        "at_date": "at=tomorrow: can't read the time",
+        "notes": "/contact has no argument colour=",
+    }
+    assert modals.field_errors(CONTACT_FORM, {"parties": "x" * 400}) == {"parties": "x" * 150}  # Slack's limit
