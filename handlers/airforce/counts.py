@@ -18,6 +18,7 @@ from typing import Literal
 from handlers.airforce import numbers
 from handlers.airforce.text import Token, tokens
 from handlers.airforce.weapons import Mention, mentions
+from handlers.imports.weapon_classes import classify
 
 Action = Literal["launched", "destroyed", "lost", "hit", "other"]
 
@@ -231,8 +232,6 @@ def _action_spans(folded: str) -> list[tuple[int, int, Action]]:
 
 
 def _kind_of(members: set[str], phrase: list[Mention]) -> Literal["drone", "missile", "total"]:
-    from handlers.imports.weapon_classes import classify
-
     roles = {mention.role for mention in phrase}
     if members:
         kinds = {classify(name).kind for name in members}
@@ -295,12 +294,12 @@ def _members(phrase: list[Mention]) -> set[str]:
 
 
 def _is_missile(name: str | None) -> bool:
-    from handlers.imports.weapon_classes import classify
-
     return bool(name) and classify(name or "").kind == "missile"
 
 
 class _Sentence:
+    """One sentence, read once: its tokens, weapon words, verbs and numbers, with positions to relate them."""
+
     def __init__(self, sentence: str) -> None:
         self.folded = sentence.casefold()
         self.toks = tokens(sentence)
@@ -542,6 +541,7 @@ def _counts_without_numbers(parsed: _Sentence) -> list[Count]:
 
 
 def _kinds(parsed: _Sentence) -> set[str]:
+    """Which kinds ("drone", "missile") the sentence names beside a launch or shoot-down verb, counted or not."""
     if not any(action in {"launched", "destroyed"} for _s, _e, action in parsed.actions):
         return set()
     kinds: set[str] = set()

@@ -67,10 +67,6 @@ _UK_WEEKDAY_ONLY = re.compile(
 )
 _EN_WEEKDAY_ONLY = re.compile(rf"(?:on|early|late|said|morning|overnight)\s+(?:on\s+)?{_EN_WEEKDAY}", re.IGNORECASE)
 _UK_FROM_WEEKDAY = re.compile(rf"з\s+\d{{1,2}}[:.]\d\d\s+{_UK_WEEKDAY}", re.IGNORECASE)
-# A night a report calls "this night" or "today": only the posting date can say which.
-_DATE_LINE = re.compile(
-    r"\b(?P<year>20\d\d)-(?P<month>\d\d)-(?P<day>\d\d)\b|\b(?P<day2>\d\d)[.-](?P<month2>\d\d)[.-](?P<year2>20\d\d)\b"
-)
 
 
 def _weekday_of(match: re.Match[str]) -> int | None:
