@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.imports import ImportGroup
+from bot.cli.manifests import manifest_app
 from bot.logs import configure_logging
 from bot.wiring import Core, build_core
 from handlers.chat.settings import Settings
@@ -32,6 +33,7 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(serve_app, name="serve")
 app.add_typer(import_app, name="import")
 app.add_typer(db_app, name="db")
+app.add_typer(manifest_app, name="manifest")
 
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details.")]
 

@@ -10,6 +10,7 @@ long-running process — an asyncio task that outlives the ack — without costi
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import re
 from datetime import date
@@ -19,18 +20,19 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import blocks, modals
+from bot.slack import blocks, modals, spelling
 from bot.slack.client import web_client, webhook_client
 from bot.slack.inflight import InFlight
 from bot.slack.requests import from_button, from_slash_command
 from bot.wiring import Core
+from handlers.chat.forms import Form
 from handlers.chat.reply import Reply, Visibility
 from handlers.chat.request import ChatRequest, Platform
 from handlers.chat.settings import secret
 
 log = logging.getLogger("callwatch.slack")
 
-COMMANDS = ("contact", "strike", "timeline", "analysis", "alerts", "role", "help")
+COMMANDS = (spelling.UMBRELLA,)  # what the manifest declares: `/callwatch contact …` (see spelling.py)
 ACK_BUDGET = 2.0  # seconds; Slack's limit is 3 and the ack itself still has to travel back
 
 Body = dict[str, Any]
@@ -46,9 +48,13 @@ class SlackListeners:
 
     async def _handle(self, request: ChatRequest) -> tuple[asyncio.Future[Reply], bool]:
         """Start (or join) the router run for `request`; say whether it finished within the ack budget."""
-        future = self.inflight.run(request.idempotency_key, lambda: self.core.router.handle_async(request))
+        future = self.inflight.run(request.idempotency_key, lambda: self._route(request))
         done, _ = await asyncio.wait({future}, timeout=self.ack_budget)  # never cancels the shared future
         return future, bool(done)
+
+    async def _route(self, request: ChatRequest) -> Reply:
+        reply = await self.core.router.handle_async(request)
+        return spelling.error_spelled(reply, self.core.router.commands)
 
     async def _today(self, channel_id: str) -> date:
         ctx = self.core.ctx
@@ -60,7 +66,7 @@ class SlackListeners:
         request = from_slash_command(body)
         future, in_time = await self._handle(request)
         if not in_time:
-            await ack(response_type="ephemeral", text=f"Working on /{blocks.escape(request.command)}…")
+            await ack(response_type="ephemeral", text=f"Working on {blocks.escape(spelling.spell(request.command))}…")
             reply = await future
             await respond(body.get("response_url"), reply)
             await self._upload_image(client, request, reply, body.get("response_url"))
@@ -103,15 +109,22 @@ class SlackListeners:
 
     # --- the modal form ---------------------------------------------------------------------------------
     async def on_view_submission(self, ack: AsyncAck, body: Body, view: Body, client: AsyncWebClient) -> None:
-        form = modals.form_of(view)
         user = body.get("user") or {}
-        request = ChatRequest(
+        opener = ChatRequest(
             platform=Platform.SLACK,
             user_id=user.get("id", ""),
             channel_id=modals.channel_of(view),
-            command=str(form),
-            text=modals.submitted_text(view),
+            command=modals.command_of(view),
             user_name=user.get("username") or user.get("name"),
+        )
+        form, refusal = await self._form(opener)
+        if form is None:  # the caller may no longer open it (a role revoked meanwhile): say why in the form
+            await ack(response_action="update", view=_message_view(refusal))
+            return
+        request = dataclasses.replace(
+            opener,
+            command=form.command,
+            text=modals.submitted_text(form, view),
             # A double-clicked submit carries the same view id and hash; an edited resubmit a new hash.
             idempotency_key=f"slack:view:{view.get('id', '')}:{view.get('hash', '')}",
         )
@@ -125,10 +138,15 @@ class SlackListeners:
             await ack()
             await self._announce(client, request, reply)
         elif reply.errors:
-            today = await self._today(request.channel_id)
-            await ack(response_action="errors", errors=modals.field_errors(form, reply.errors, today))
+            await ack(response_action="errors", errors=modals.field_errors(form, reply.errors))
         else:  # refused for a reason no field can fix (e.g. the caller's role): say so in the form
             await ack(response_action="update", view=_message_view(reply))
+
+    async def _form(self, opener: ChatRequest) -> tuple[Form | None, Reply]:
+        """The form a submitted view fills in, as its command declares it now: the bare command, routed with the
+        submitter's role (any replica can take the submit, so nothing is remembered from the opening)."""
+        reply = await self._route(opener)
+        return reply.form, reply
 
     async def _announce(self, client: AsyncWebClient, request: ChatRequest, reply: Reply) -> None:
         """A logged report is announced in the channel; anything else is shown to the submitter only."""
@@ -149,7 +167,7 @@ class SlackListeners:
         request = from_button(body, action)
         if request is None:
             return
-        reply = await self.inflight.run(request.idempotency_key, lambda: self.core.router.handle_async(request))
+        reply = await self.inflight.run(request.idempotency_key, lambda: self._route(request))
         container = body.get("container") or {}
         original = body.get("message") or {}
         response_url = body.get("response_url")
@@ -209,7 +227,8 @@ def build_slack_app(
         name="callwatch",
     )
     listeners = SlackListeners(core, ack_budget)
-    for name in COMMANDS:
+    # The umbrella command, and each command's own word for workspaces still on an older manifest.
+    for name in (*COMMANDS, *core.router.commands):
         app.command(f"/{name}")(listeners.on_command)
     app.view_submission(re.compile(f"^{re.escape(modals.CALLBACK_PREFIX)}"))(listeners.on_view_submission)
     app.action(re.compile(f"^{re.escape(blocks.ACTION_PREFIX)}"))(listeners.on_button)

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from bot.platforms import Listen, ServeOption
+from bot.slack import spelling
 from handlers.chat.request import Role
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class SlackPlatform:
     default_role = Role.VIEWER  # workspace members may read; writing needs a grant
     owner_is_admin = False
     serve_option = ServeOption("http", "Serve HTTP at /slack/events instead of Socket Mode.", HTTP_PORT)
+    command_prefix = spelling.PREFIX  # `/callwatch contact`: Slack's commands share one namespace (spelling.py)
 
     def parse_user(self, text: str) -> str:
         """`U123`, `@U123` or a mention `<@U123|ann>` → `U123`."""

@@ -5,21 +5,23 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.slack import spelling
 from bot.slack.blocks import parse_action_id, unescape
 from handlers.chat.request import ChatRequest, Platform
 
 
 def from_slash_command(body: dict[str, Any]) -> ChatRequest:
-    """`/contact at=now …` → command `contact`, text unescaped (Slack sends `&lt;` for `<`).
+    """`/callwatch contact at=now …` → command `contact`, text unescaped (Slack sends `&lt;` for `<`).
 
     Slack redelivers a slash command with the same body, so its trigger_id (unique per invocation) names it.
     """
+    command, text = spelling.command_and_text(body.get("command", ""), unescape(body.get("text", "")))
     return ChatRequest(
         platform=Platform.SLACK,
         user_id=body.get("user_id", ""),
         channel_id=body.get("channel_id", ""),
-        command=body.get("command", "").lstrip("/"),
-        text=unescape(body.get("text", "")).strip(),
+        command=command,
+        text=text,
         user_name=body.get("user_name"),
         idempotency_key=f"slack:cmd:{body.get('team_id', '')}:{body.get('user_id', '')}:{body.get('trigger_id', '')}",
         received_at=datetime.now(UTC),

@@ -1,25 +1,53 @@
-"""/help — every command's usage, from the same text the commands show on a usage error."""
+"""/help — every command's usage, from the same text the commands show on a usage error, spelled as the caller's
+platform spells commands (`/contact` on Telegram and the console, `/callwatch contact` on Slack)."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable
 
 from handlers.chat.command import single_action
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest
 
+PLAIN_PREFIX = "/"
+
 
 def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
+    prefix = command_prefix(request, ctx)
     wanted = request.text.strip().lstrip("/").lower()
+    if prefix != PLAIN_PREFIX:  # `/callwatch help /callwatch contact` asks for contact too
+        wanted = wanted.removeprefix(prefix.strip(" /").lower()).strip()
     if wanted:
         command = ctx.commands.get(wanted)
         if command is None:
-            known = ", ".join(f"/{name}" for name in ctx.commands)
-            return Reply.error(f"There is no /{wanted}. Commands: {known}")
-        return Reply(title=f"/{command.name} — {command.summary}", text=command.usage)
-    lines = [f"/{command.name} — {command.summary}" for command in ctx.commands.values()]
+            known = ", ".join(f"{prefix}{name}" for name in ctx.commands)
+            return Reply.error(f"There is no {prefix}{wanted}. Commands: {known}")
+        title = f"{prefix}{command.name} — {command.summary}"
+        return Reply(title=title, text=spelled(command.usage, prefix, ctx.commands))
+    lines = [f"{prefix}{command.name} — {command.summary}" for command in ctx.commands.values()]
     lines.append('\nArguments are key=value; quote values with spaces (region="Kyiv oblast"); other words are notes.')
-    lines.append("Type /help COMMAND for its usage.")
+    lines.append(f"Type {prefix}help COMMAND for its usage.")
     return Reply(title="callwatch commands", text="\n".join(lines))
+
+
+def command_prefix(request: ChatRequest, ctx: HandlerContext) -> str:
+    """What comes before a command's name on the caller's platform. A platform descriptor may declare
+    `command_prefix` (Slack: `/callwatch `, since its slash commands share one namespace); the rest use `/`."""
+    rules = ctx.platforms.get(str(request.platform))
+    prefix = getattr(rules, "command_prefix", PLAIN_PREFIX)
+    return prefix if isinstance(prefix, str) and prefix.startswith("/") else PLAIN_PREFIX
+
+
+def spelled(text: str, prefix: str, names: Iterable[str]) -> str:
+    """Every `/name` of a known command in `text` (our own usage text, never a user's) with `prefix`."""
+    if prefix == PLAIN_PREFIX:
+        return text
+    words = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    if not words:
+        return text
+    return re.sub(rf"(?<![\w/])/({words})\b(?![@/])", lambda match: prefix + match.group(1), text)
 
 
 COMMAND = single_action("help", "usage for every command", "/help [command]", handle)

@@ -41,11 +41,12 @@ def test_role_is_admin_only_and_validated(core: Core, make_request: RequestMaker
 
 
 def test_help_lists_every_command_and_each_usage(core: Core, make_request: RequestMaker) -> None:
-    overview = core.router.handle(make_request("help"))
+    console = {"platform": Platform.CONSOLE, "user_id": "ops"}  # plain spelling (Slack's: tests/chat/test_help.py)
+    overview = core.router.handle(make_request("help", **console))
     for name in core.router.commands:
         assert f"/{name} — " in overview.text
-    assert "/strike at=TIME" in core.router.handle(make_request("help", "strike")).text
-    assert not core.router.handle(make_request("help", "dance")).ok
+    assert "/strike at=TIME" in core.router.handle(make_request("help", "strike", **console)).text
+    assert not core.router.handle(make_request("help", "dance", **console)).ok
 
 
 def test_unknown_command(core: Core, make_request: RequestMaker) -> None:

@@ -28,6 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.app import build_slack_app
 from bot.slack.client import rate_limit_retry
+from bot.slack.spelling import UMBRELLA
 from bot.slack.web import build_web_app
 from bot.wiring import Core
 from tests.slack.standin import StandinSlack
@@ -58,8 +59,12 @@ def command_body(
     channel: str = "C1",
     response_url: str = "",
     trigger_id: str | None = None,
+    umbrella: bool = True,
 ) -> str:
-    """A slash-command POST body as Slack sends it (text HTML-escaped)."""
+    """A slash-command POST body as Slack sends it (text HTML-escaped): `/callwatch COMMAND TEXT`, as the manifest
+    declares it; `umbrella=False` sends `/COMMAND TEXT`, as a workspace on an older manifest does."""
+    if umbrella:
+        command, text = UMBRELLA, f"{command} {text}".strip()
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return urlencode(
         {

@@ -42,7 +42,7 @@ async def test_help_answers_only_the_caller(slack: SlackClient) -> None:
     assert status == 200
     assert body["response_type"] == "ephemeral"
     assert body["blocks"][0]["text"]["text"] == "*callwatch commands*"
-    assert "/contact" in texts(body)
+    assert "/callwatch contact" in texts(body)  # Slack's own spelling of every command
     status, body = await slack.command("help", "strike")
     assert "drones=" in texts(body)
 
@@ -217,7 +217,7 @@ async def test_a_slow_command_acks_in_time_and_answers_through_response_url(slac
     acked_after = time.monotonic() - started
     assert status == 200
     assert acked_after < 1.0
-    assert body["response_type"] == "ephemeral" and "Working on /help" in body["text"]
+    assert body["response_type"] == "ephemeral" and "Working on /callwatch help" in body["text"]
     standin = slack.standin
     await standin.wait_for(lambda: standin.responses, within=5)
     [late] = standin.responses
@@ -237,7 +237,7 @@ async def test_slow_write_is_stored_once_even_when_answered_late(slack: SlackCli
 
     core.router.commands["contact"] = wrapping_actions(original, slow_contact)
     _status, body = await slack.command("contact", "at=now parties=A,B <!here>")
-    assert "Working on /contact" in body["text"]
+    assert "Working on /callwatch contact" in body["text"]
     standin = slack.standin
     await standin.wait_for(lambda: standin.responses, within=5)
     [late] = standin.responses
@@ -247,8 +247,11 @@ async def test_slow_write_is_stored_once_even_when_answered_late(slack: SlackCli
 
 
 async def test_unknown_command_is_answered_not_crashed(slack: SlackClient) -> None:
-    status, _body = await slack.command("nonsense")
-    assert status == 404  # not one of our commands: bolt refuses it, nothing runs
+    status, body = await slack.command("nonsense")
+    assert status == 200 and "Unknown command /nonsense" in texts(body)
+    assert "/callwatch help" in texts(body)  # the hint in Slack's spelling
+    status, _body = await slack.post(command_body("nonsense", umbrella=False))
+    assert status == 404  # not one of our slash commands: bolt refuses it, nothing runs
 
 
 async def test_alerts_subscribe_status_and_errors(slack: SlackClient, core: Core) -> None:
@@ -259,7 +262,7 @@ async def test_alerts_subscribe_status_and_errors(slack: SlackClient, core: Core
     _status, body = await slack.command("alerts", "pending")
     assert not body["text"].startswith("⚠️"), texts(body)
     _status, body = await slack.command("alerts", "dance")
-    assert "unknown /alerts action" in texts(body)
+    assert "unknown /callwatch alerts action" in texts(body)  # errors in Slack's spelling
     _status, body = await slack.command("alerts", "subscribe", user="UVIEWER")
     assert "needs the admin role" in texts(body)
 

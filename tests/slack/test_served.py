@@ -33,7 +33,7 @@ async def test_the_served_app_end_to_end(served_process: SlackClient, database_u
 
     status, body = await slack.command("help")
     assert status == 200 and body["response_type"] == "ephemeral"
-    assert "/contact" in texts(body)
+    assert "/callwatch contact" in texts(body)
 
     status, body = await slack.command("contact", 'at="2025-07-03 14:00 UTC" parties=Trump,Putin <!channel>')
     assert status == 200 and body["response_type"] == "in_channel"
