@@ -1,23 +1,36 @@
 """The console adapter: a chat on standard input and output, no tokens needed.
 
-Works typed or piped (`printf '/contact …\\n/timeline\\n' | callwatch console`): one command per line, the
-reply printed after it. The console user is admin of a local SQLite database.
+Piped (`printf '/contact …\\n/timeline\\n' | callwatch console`): one command per line, the reply printed after it,
+alerts that are due printed after each command, exit code 1 when the last command failed — for scripts.
+
+Typed at a terminal: a prompt with line editing, history across sessions and Tab completion (`terminal.py`);
+alerts printed as they fall due, above the prompt, while a line is being typed (`live_alerts.py`); and a bare
+`/contact` or `/strike` walks through the same guided dialog as Telegram (`dialog.py`).
+
+The console user is admin of a local SQLite database. Charts are written to `charts/`, each under its own name.
 """
 
 from __future__ import annotations
 
 import getpass
+import sys
+import threading
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
 from bot.console.notifier import post_due_to_console
 from bot.wiring import Core
+from handlers.chat.command import Command
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest, Platform
 
 CHANNEL = "console"
 PROMPT = "callwatch> "
+CHARTS = Path("charts")
+NOT_A_COMMAND = "Commands start with / — type /help to see them."
+BANNER = "callwatch console: /help lists the commands; Tab completes, ↑ recalls, Ctrl-D leaves.\n"
 
 
 def to_request(line: str, user: str, *, now: datetime | None = None) -> ChatRequest | None:
@@ -39,38 +52,114 @@ def to_request(line: str, user: str, *, now: datetime | None = None) -> ChatRequ
 
 def render(reply: Reply, images: Path) -> str:
     if reply.image is not None:
-        images.mkdir(parents=True, exist_ok=True)
-        path = images / reply.image.filename
-        path.write_bytes(reply.image.png)
+        path = save_chart(images, reply.image.filename, reply.image.png)
         reply = Reply(title=reply.title, text=f"{reply.text}\nChart written to {path}", footer=reply.footer)
     body = reply.plain()
     return body if reply.ok else f"Error: {body}"
 
 
+def save_chart(images: Path, filename: str, png: bytes, *, now: datetime | None = None) -> Path:
+    """`timeline.png` → `charts/timeline-20250705T120000Z.png` (then `-2`, `-3` … within one second): a new chart
+    never overwrites an earlier one."""
+    images.mkdir(parents=True, exist_ok=True)
+    name = Path(filename).name or "chart.png"
+    stem, suffix = Path(name).stem, Path(name).suffix or ".png"
+    stamp = f"{stem}-{(now or datetime.now(UTC)).astimezone(UTC):%Y%m%dT%H%M%SZ}"
+    number = 1
+    while True:
+        path = images / (f"{stamp}{suffix}" if number == 1 else f"{stamp}-{number}{suffix}")
+        try:
+            with path.open("xb") as file:
+                file.write(png)
+            return path
+        except FileExistsError:
+            number += 1
+
+
 def run_console(core: Core, stdin: TextIO, stdout: TextIO, *, user: str | None = None) -> int:
     """Answer each line until end of input. Returns 0, or 1 when the last command failed (for scripts)."""
     user = user or getpass.getuser()
-    interactive = stdin.isatty()
-    images = Path("charts")
+    if _interactive(stdin, stdout):
+        from bot.console.interactive import run_interactive
+
+        return run_interactive(core, stdout, user)
+    return run_piped(core, stdin, stdout, user)
+
+
+def run_piped(core: Core, stdin: TextIO, stdout: TextIO, user: str) -> int:
+    """Line by line; a prompt only when a person types without a full terminal (stdout redirected, say)."""
+    prompt = stdin.isatty()
     last_ok = True
     while True:
-        if interactive:
+        if prompt:
             stdout.write(PROMPT)
             stdout.flush()
         line = stdin.readline()
         if not line:
             break
-        if line.strip() and not line.strip().startswith(("/", "#")):
-            stdout.write("Commands start with / — type /help to see them.\n\n")
-            stdout.flush()
-            last_ok = False
+        ok = answer(core, line, user, stdout.write)
+        if ok is None:
             continue
-        request = to_request(line, user)
-        if request is None:
-            continue
-        reply = core.router.handle(request)
-        last_ok = reply.ok
-        stdout.write(render(reply, images) + "\n\n")
+        last_ok = ok
         stdout.flush()  # the confirmation is printed only after the report is committed
-        post_due_to_console(core, stdout)  # a subscribed console sees its alerts right after the command
+        if is_command(line):
+            post_due_to_console(core, stdout)  # a subscribed console sees its alerts right after the command
     return 0 if last_ok else 1
+
+
+def answer(
+    core: Core,
+    line: str,
+    user: str,
+    write: Callable[[str], object],
+    *,
+    on_form: Callable[[Reply], Reply | None] | None = None,
+) -> bool | None:
+    """Run one line and write its reply; whether it succeeded, None for a blank line or a comment.
+
+    `on_form` runs a form the reply asks for (the interactive dialog) and returns its final reply (None: the person
+    cancelled); without it, the reply's own text (the usage) is shown, as for a script.
+    """
+    if line.strip() and not is_command(line) and not line.strip().startswith("#"):
+        write(NOT_A_COMMAND + "\n\n")
+        return False
+    request = to_request(line, user)
+    if request is None:
+        return None
+    reply = core.router.handle(request)
+    if reply.form is not None and on_form is not None:
+        finished = on_form(reply)
+        if finished is None:
+            return False
+        reply = finished
+    write(render(reply, CHARTS) + "\n\n")
+    return reply.ok
+
+
+def is_command(line: str) -> bool:
+    return line.strip().startswith("/")
+
+
+def completions(commands: Mapping[str, Command]) -> Callable[[str], list[str]]:
+    """What Tab offers for the line typed so far: command words first, then that command's action words."""
+
+    def words(line: str) -> list[str]:
+        parts = line.split()
+        finishing_word = bool(line) and not line[-1].isspace()
+        if not parts or (len(parts) == 1 and finishing_word):
+            return [f"/{name}" for name in commands]
+        command = commands.get(parts[0].lstrip("/").lower())
+        if command is not None and (len(parts) == 1 or (len(parts) == 2 and finishing_word)):
+            return list(command.action_words)
+        return []
+
+    return words
+
+
+def _interactive(stdin: TextIO, stdout: TextIO) -> bool:
+    """A person at a terminal, on the main thread (readline and signals need both)."""
+    try:
+        terminal = stdin is sys.stdin and stdout is sys.stdout and stdin.isatty() and stdout.isatty()
+    except ValueError:  # a closed stream
+        return False
+    return terminal and threading.current_thread() is threading.main_thread()

@@ -1,0 +1,61 @@
+"""The console as a person at a terminal uses it: the prompt, live alerts, and the guided dialog for forms."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from bot.console.chat import BANNER, CHANNEL, PROMPT, answer, completions
+from bot.console.dialog import run_dialog
+from bot.console.live_alerts import Handoff, LiveAlerts
+from bot.console.notifier import post_due_to_console
+from bot.console.terminal import Terminal
+from bot.wiring import Core
+from handlers.chat.reply import Reply
+from handlers.chat.request import ChatRequest, Platform
+
+
+def run_interactive(core: Core, out: TextIO, user: str) -> int:
+    """Prompt until Ctrl-D. Returns 0, or 1 when the last command failed (as when piped)."""
+    last_ok = True
+    with Terminal(out, words=completions(core.router.commands)) as terminal, LiveAlerts(core, terminal.show) as alerts:
+        out.write(BANNER)
+
+        def say(text: str) -> None:
+            out.write(text + "\n")
+            out.flush()
+
+        def route(command: str, text: str) -> Reply:
+            request = ChatRequest(
+                platform=Platform.CONSOLE, user_id=user, user_name=user, channel_id=CHANNEL, command=command, text=text
+            )
+            return core.router.handle(request)
+
+        def fill_in(reply: Reply) -> Reply | None:
+            assert reply.form is not None
+            return run_dialog(reply.form, lambda prompt: terminal.read(prompt, remember=False), say, route)
+
+        while True:
+            try:
+                line = terminal.read(PROMPT)
+            except EOFError:
+                out.write("\n")
+                break
+            except KeyboardInterrupt:  # like a shell: drop the line, prompt again
+                out.write("\n")
+                continue
+            try:
+                ok = answer(core, line, user, out.write, on_form=fill_in)
+            except KeyboardInterrupt:  # the command's transaction has rolled back
+                out.write("\nInterrupted: nothing was changed.\n\n")
+                ok = False
+            except EOFError:  # Ctrl-D inside the dialog: it was cancelled; leave
+                out.write("\n")
+                last_ok = False
+                break
+            if ok is None:
+                continue
+            last_ok = ok
+            out.flush()
+            if not alerts.running:  # the live worker failed: still show what is due after each command
+                post_due_to_console(core, Handoff(terminal.show))
+    return 0 if last_ok else 1
