@@ -44,13 +44,16 @@ def _core() -> Core:
     except Exception as error:  # pydantic's message names the bad variable
         typer.echo(f"callwatch: bad setting: {error}", err=True)
         raise typer.Exit(2) from None
-    from storage.database import SchemaOutdatedError
+    from storage.database import DatabaseUnreachableError, SchemaOutdatedError
 
     try:
         return build_core(settings)
     except SchemaOutdatedError as error:
         typer.echo(f"callwatch: {error}", err=True)
         raise typer.Exit(2) from None
+    except DatabaseUnreachableError as error:  # one line naming the setting, not the driver's traceback
+        typer.echo(f"callwatch: {error}", err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()
@@ -209,11 +212,15 @@ def parse(
 def db_upgrade(verbose: Verbose = False) -> None:
     """Apply schema migrations."""
     configure_logging(verbose=verbose)
-    from storage.database import Database
+    from storage.database import Database, DatabaseUnreachableError
 
     database = Database(Settings().database_url)
-    before = database.current_revisions()
-    database.upgrade()
+    try:
+        before = database.current_revisions()
+        database.upgrade()
+    except DatabaseUnreachableError as error:
+        typer.echo(f"callwatch: {error}", err=True)
+        raise typer.Exit(1) from None
     after = database.current_revisions()
     typer.echo(f"schema {'already current' if before == after else 'upgraded'}: {', '.join(sorted(after))}")
 
@@ -221,11 +228,14 @@ def db_upgrade(verbose: Verbose = False) -> None:
 @db_app.command("check")
 def db_check() -> None:
     """Exit 0 when the database answers and its schema is current (health checks, deploy scripts)."""
-    from storage.database import Database
+    from storage.database import Database, DatabaseUnreachableError
 
     try:
         database = Database(Settings().database_url)
         current = database.is_current()
+    except DatabaseUnreachableError as error:
+        typer.echo(f"callwatch: {error}", err=True)
+        raise typer.Exit(1) from None
     except Exception as error:
         typer.echo(f"database unreachable: {type(error).__name__}", err=True)
         raise typer.Exit(1) from None
