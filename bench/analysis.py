@@ -84,6 +84,10 @@ def reference_p_values(strikes: pd.DataFrame, contacts: pd.DataFrame, params: An
     last_day = min(
         last_day, _kyiv_date(starts[-1] + length - timedelta(microseconds=1)) + timedelta(days=params.shift_days)
     )
+    if params.start is not None:
+        first_day = max(first_day, _kyiv_date(params.start))
+    if params.end is not None:
+        last_day = min(last_day, _kyiv_date(params.end - timedelta(microseconds=1)))
     period_start, period_end = kyiv_midnight(first_day), kyiv_midnight(last_day + timedelta(days=1))
     episodes: list[_Episode] = []
     for start in starts:
@@ -171,7 +175,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, help="the Air Force's missile_attacks_daily.csv (default: synthetic)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="fewer draws in the plain reference")
+    parser.add_argument("--blas-threads", type=int, help="run with OPENBLAS_NUM_THREADS set to this (re-executes)")
     args = parser.parse_args(argv)
+    if args.blas_threads and os.environ.get("OPENBLAS_NUM_THREADS") != str(args.blas_threads):
+        # numpy reads it when it loads, so start afresh with it set.
+        environment = {**os.environ, "OPENBLAS_NUM_THREADS": str(args.blas_threads)}
+        os.execve(sys.executable, [sys.executable, "-m", "bench.analysis", *(argv or sys.argv[1:])], environment)
 
     from bench.synthetic import write_strike_csv
     from bot.wiring import build_core
@@ -182,7 +191,8 @@ def main(argv: list[str] | None = None) -> None:
     from handlers.imports.importer import import_contacts, import_strikes
     from storage import series
 
-    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "OpenBLAS's default")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; BLAS threads: {threads}")
     with tempfile.TemporaryDirectory() as folder:
         data = args.data or write_strike_csv(Path(folder) / "strikes.csv", 12_000, seed=3)
         print(f"strike data: {data if args.data else 'synthetic, 12,000 rows over 4 years'}")

@@ -159,11 +159,14 @@ def power_curve(seeds: int) -> None:
 
 
 def speed(full_data: Path | None) -> None:
-    from bench.analysis import main as analysis_bench
+    """bench.analysis twice, in fresh processes: with OpenBLAS's default threads, and with one."""
+    import subprocess
+    import sys
 
     print("\n4. Speed (bench.analysis: /analysis through the router, 20 and 2,000 contacts over four years):")
-    argv = ["--repeat", "5"] + (["--data", str(full_data)] if full_data else [])
-    analysis_bench(argv)
+    argv = [sys.executable, "-m", "bench.analysis", "--repeat", "5"] + (["--data", str(full_data)] if full_data else [])
+    for extra in ([], ["--blas-threads", "1"]):
+        subprocess.run([*argv, *extra], check=True, cwd=ROOT)
 
 
 def main() -> None:

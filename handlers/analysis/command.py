@@ -6,7 +6,8 @@ Loads the live reports (retracted and repeat reports left out) for the period th
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from handlers.analysis.parameters import (
     DEFAULT_PERMUTATIONS,
@@ -15,17 +16,15 @@ from handlers.analysis.parameters import (
     METRICS,
     AnalysisParameters,
 )
-from handlers.analysis.render import render
-from handlers.analysis.result import Analysis, DataExtent
-from handlers.analysis.series import empty_strikes
-from handlers.analysis.statistics import analyse, loading_span
 from handlers.chat.command import single_action
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest
 from handlers.text import arguments
 from handlers.text.times import TimeParseError, parse_time, time_range
-from storage import series
+
+if TYPE_CHECKING:  # numpy, pandas and statsmodels load when /analysis runs, not when /help lists it
+    from handlers.analysis.result import Analysis
 
 __all__ = ["USAGE", "handle", "render", "run_analysis"]
 
@@ -51,6 +50,11 @@ def run_analysis(
     params: AnalysisParameters | None = None,
 ) -> Analysis:
     """Load what the study needs from the database and run it (days are Kyiv days, as the Air Force counts)."""
+    from handlers.analysis.result import DataExtent
+    from handlers.analysis.series import empty_strikes
+    from handlers.analysis.statistics import analyse, loading_span
+    from storage import series
+
     params = params or AnalysisParameters(
         window_days=window_days, metric=metric, start=start, end=end, permutations=permutations, seed=seed
     )
@@ -61,6 +65,13 @@ def run_analysis(
         span = loading_span(contacts, extent, params)
         strikes = series.strike_counts(session, span[0], span[1]) if span else empty_strikes()
     return analyse(strikes, contacts, params, extent=extent)
+
+
+def render(result: Analysis, zone: tzinfo | None = None) -> Reply:
+    """The chat reply (days are Kyiv days whatever the zone)."""
+    from handlers.analysis.render import render as reply
+
+    return reply(result, zone)
 
 
 def _window(raw: str) -> int:

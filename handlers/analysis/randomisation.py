@@ -81,13 +81,23 @@ class LocalNull:
         # One call draws every episode's moves (row e uniform on −reach_e … +reach_e), so the draws depend only on
         # the seed and the reaches; the plain reference in bench/analysis.py makes the very same call.
         self.moves = rng.integers(-reach, reach + 1, size=(len(episodes), permutations)).astype(np.int8)
-        self.sums = np.zeros((permutations, len(METRICS)), dtype=np.int64)
-        for index, (totals, episode) in enumerate(zip(self.totals, episodes, strict=True)):
-            self.sums += totals[self.moves[index].astype(np.int64) + episode.reach]
+        # Drones and missiles by 1-D `take` per episode (a 2-D gather is several times slower); total = their sum.
+        drones, missiles = np.zeros(permutations, dtype=np.int64), np.zeros(permutations, dtype=np.int64)
+        for index, totals in enumerate(self.totals):
+            picks = self._picks(index)
+            drones += np.ascontiguousarray(totals[:, 0]).take(picks)
+            missiles += np.ascontiguousarray(totals[:, 1]).take(picks)
+        self.sums = np.column_stack([drones, missiles, drones + missiles])
+
+    def _picks(self, index: int) -> np.ndarray:
+        """Row `index`'s moves as indexes into its totals (move + reach)."""
+        picks = self.moves[index].astype(np.intp)
+        picks += self.episodes[index].reach
+        return picks
 
     def contribution(self, index: int) -> np.ndarray:
         """Episode `index`'s window total in each draw: (permutations, 3)."""
-        return self.totals[index][self.moves[index].astype(np.int64) + self.episodes[index].reach]
+        return self.totals[index].take(self._picks(index), axis=0)
 
     def result(
         self, metric: int, *, null: np.ndarray | None = None, observed: int | None = None, expected: float | None = None

@@ -7,7 +7,7 @@ Times are int64 nanoseconds since the epoch (UTC) throughout, so a million windo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -31,8 +31,12 @@ def ns_of(value: datetime) -> int:
     return int(pd.Timestamp(value).tz_convert("UTC").as_unit("ns").value)
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def datetime_of(value: int) -> datetime:
-    return pd.Timestamp(int(value), unit="ns", tz="UTC").to_pydatetime()
+    """ns since the epoch as an aware UTC datetime (to the microsecond, which is all a datetime holds)."""
+    return EPOCH + timedelta(microseconds=int(value) // 1000)
 
 
 def empty_strikes() -> pd.DataFrame:

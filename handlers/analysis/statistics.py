@@ -21,7 +21,7 @@ import pandas as pd
 from handlers.analysis import power, regression, verdict
 from handlers.analysis.parameters import METRICS, AnalysisParameters
 from handlers.analysis.profile import event_profile
-from handlers.analysis.randomisation import LocalNull
+from handlers.analysis.randomisation import LocalNull, Subset
 from handlers.analysis.result import (
     Analysis,
     ContactFigures,
@@ -105,27 +105,52 @@ def analyse(
     first_day, last_day = data_days(extent)
     layout = plan(contacts, first_day, last_day, params)
     problem = verdict.problem(extent.reports, len(layout.contacts), layout, params)
-    if problem is not None and layout.period is None:
-        return Analysis(verdict=problem, positive=False, problem=problem, excluded=layout.excluded, **base)
-    assert layout.period is not None
+    if layout.period is None:
+        return Analysis(verdict=problem or "", positive=False, problem=problem, excluded=layout.excluded, **base)
     series = StrikeSeries.from_frame(strikes)
     daily = series.daily(layout.period.midnights)
-    figures = _figures(series, layout, params)
+    figures = _figures(series, layout, daily)
     if not layout.episodes:
         return Analysis(verdict=problem or "", positive=False, problem=problem, **figures, **base)
     metrics, null = _metrics(series, layout, daily, extent, params)
-    headline = METRICS.index(params.metric)
-    influential = null.most_influential(headline)
-    known = np.array([episode.time_known for episode in layout.episodes])
+    influence, hours_known, date_only = _sensitivity(null, layout, params)
+    if problem is None:
+        text, positive = verdict.compose(metrics, layout, influence, params)
+    else:  # too few episodes: the figures are shown, the words say they cannot conclude
+        text, positive = f"{problem} {verdict.descriptive(metrics[params.metric], params)}", False
+    return Analysis(
+        verdict=text,
+        positive=positive,
+        problem=problem,
+        metrics=metrics,
+        episodes=_episode_figures(null, layout),
+        influence=influence,
+        hours_known=hours_known,
+        date_only=date_only,
+        profile=tuple(event_profile(daily, layout.period, layout.episodes, params.profile_days)),
+        **figures,
+        **base,
+    )
+
+
+def _sensitivity(
+    null: LocalNull, layout: Plan, params: AnalysisParameters
+) -> tuple[Influence | None, Subset | None, Subset | None]:
+    """Leave-one-out for the headline metric, and contacts with the hour known against date-only ones."""
+    influential = null.most_influential(METRICS.index(params.metric))
     influence = (
         Influence(influential, layout.episodes[influential].label, null.without(influential))
         if influential is not None
         else None
     )
-    text, positive = verdict.compose(metrics, layout, influence, params)
-    if problem is not None:  # too few episodes: the figures are shown, the words say they cannot conclude
-        text, positive = f"{problem} {verdict.descriptive(metrics[params.metric], params)}", False
-    episodes = tuple(
+    known = np.array([episode.time_known for episode in layout.episodes])
+    if known.all() or not known.any():
+        return influence, None, None
+    return influence, null.subset(known), null.subset(~known)
+
+
+def _episode_figures(null: LocalNull, layout: Plan) -> tuple[EpisodeFigures, ...]:
+    return tuple(
         EpisodeFigures(
             label=episode.label,
             contact_ids=tuple(contact.id for contact in episode.contacts),
@@ -137,26 +162,12 @@ def analyse(
         )
         for index, episode in enumerate(layout.episodes)
     )
-    return Analysis(
-        verdict=text,
-        positive=positive,
-        problem=problem,
-        metrics=metrics,
-        episodes=episodes,
-        influence=influence,
-        hours_known=null.subset(known) if known.any() and not known.all() else None,
-        date_only=null.subset(~known) if known.any() and not known.all() else None,
-        profile=tuple(event_profile(daily, layout.period, layout.episodes, params.profile_days)),
-        **figures,
-        **base,
-    )
 
 
-def _figures(series: StrikeSeries, layout: Plan, params: AnalysisParameters) -> dict[str, object]:
-    """The period, the daily series and each contact's and episode's own totals."""
+def _figures(series: StrikeSeries, layout: Plan, daily: np.ndarray) -> dict[str, object]:
+    """The period, the daily series and each tested contact's own totals, after and just before."""
     period = layout.period
     assert period is not None
-    daily = series.daily(period.midnights)
     episode_of = {id(contact): index for index, e in enumerate(layout.episodes) for contact in e.contacts}
     tested = [contact for episode in layout.episodes for contact in episode.contacts]
     contacts = []

@@ -6,8 +6,8 @@ Kyiv days begin. `/timeline`, the window-close summary and `/analysis` all count
 - **A contact with a date only** (stored at midnight of its day, "hour not reported") owns the window that starts
   at the *end* of its day: only strikes that surely followed it count. Counting from midnight would credit it
   with a strike that morning, and calls often come the day after a heavy night.
-- **A strike with an hour** sits at its start; **a strike with a date only** sits at midday of its day, so it
-  lands on its own day in every zone from UTC−12 to UTC+12, whatever zone it was logged in.
+- **A strike with an hour** sits at its start; **a strike with a date only** sits at midday of its day, the
+  middle of the hours it could have started in (and, for reports logged in Kyiv or UTC, inside its Kyiv day).
 - **Days are Kyiv days** (Europe/Kyiv midnights, 23 or 25 hours long when the clocks change), because the Air
   Force counts its nights that way. A record of unknown hour belongs to the Kyiv day of its midday.
 

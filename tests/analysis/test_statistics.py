@@ -95,8 +95,8 @@ def test_a_date_only_contacts_window_starts_when_its_day_ends() -> None:
 
 def test_p_values_match_the_plain_reference_for_the_same_seed() -> None:
     world = strike_world(7, contacts=9, hours=[None, timedelta(hours=14), timedelta(hours=3, minutes=30)])
-    for window in (1, 3):
-        params = AnalysisParameters(window_days=window, permutations=400, seed=11, model=False)
+    for window, start in ((1, None), (3, None), (2, datetime(2025, 3, 1, tzinfo=UTC))):
+        params = AnalysisParameters(window_days=window, start=start, permutations=400, seed=11, model=False)
         result = analyse(world.strikes, world.contacts, params)
         assert result.metrics, result.verdict
         ours = {name: metric.primary.p_value for name, metric in result.metrics.items()}
