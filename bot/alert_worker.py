@@ -48,7 +48,7 @@ from handlers.alerts.delivery import (
     channel_moved,
     on_plan_changed,
 )
-from handlers.alerts.messages import PostBundle, compose, load_post
+from handlers.alerts.messages import PostBundle, compose, load_posts
 from handlers.chat.context import system_clock
 from handlers.chat.reply import Reply
 from storage import alert_posts
@@ -156,7 +156,8 @@ class AlertWorker:
                 await self._pause(stop, (self._next_record_try or self._now()) - self._now())
                 continue
             room = batch - len(inflight)
-            if may_claim and not self._unrecorded and not stop.is_set() and (not inflight or room >= batch // 2):
+            records_failing = self._next_record_try is not None  # the database refused the last record
+            if may_claim and not records_failing and not stop.is_set() and (not inflight or room >= batch // 2):
                 claimed = await asyncio.to_thread(self._claim, room)
                 may_claim = bool(claimed)
                 for row in claimed:
@@ -203,9 +204,9 @@ class AlertWorker:
                     per_second=self.limit(platform).per_second,
                     horizon=self.options.horizon,
                 )
-                for entry in taken:
+                bundles = load_posts(session, [entry.post for entry in taken], now=now, default_tz=self.settings.tz)
+                for entry, bundle in zip(taken, bundles, strict=True):
                     late = max(now, entry.send_at) - entry.post.due_at > self.options.late_grace
-                    bundle = load_post(session, entry.post, now=now, default_tz=self.settings.tz)
                     if bundle.skip_reason is not None:
                         self._finish(session, entry, PostState.CANCELLED, bundle.skip_reason, now)
                         continue
@@ -235,7 +236,7 @@ class AlertWorker:
     async def _deliver(self, row: Claimed, stop: asyncio.Event) -> None:
         """Send one claimed row at its slot, then hand its record to the pass (or its failure to the database)."""
         if row.send_at is not None:
-            await self._slots.wait_until(row.send_at)
+            await self._slots.wait_until(row.send_at, lane=row.platform, per_second=self.limit(row.platform).per_second)
         now = self._now()
         held = self._held_until.get(row.platform)
         if stop.is_set() or (held is not None and held > now):

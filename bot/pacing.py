@@ -19,12 +19,14 @@ The limits, as the platforms document them:
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 Sleep = Callable[[float], Awaitable[None]]
 _EPSILON = 1e-6
+_MARGIN = 0.035  # seconds: about one slot of allowance for arrival jitter we cannot see from here
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,10 @@ class SlotWaiter:
     """Waits until a send slot, one waiter at a time in the order they arrived.
 
     Slots are handed out in order, so serving waiters first come, first served keeps sends in slot order; it
-    also keeps a frozen test clock sane (one sleeper moves it at a time).
+    also keeps a frozen test clock sane (one sleeper moves it at a time). Within a worker, a platform's sends also
+    keep its own one-second rule as they really start (`per_second`): a send the event loop woke late may be caught
+    up on, but never so that more than `per_second` start within one second — a bunch is what the platform's
+    window counts as a flood.
     """
 
     def __init__(self, *, clock: Callable[[], datetime], sleep: Sleep) -> None:
@@ -60,12 +65,21 @@ class SlotWaiter:
         self._sleep = sleep
         self._queue: asyncio.Lock | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._starts: dict[str, deque[float]] = {}
 
-    async def wait_until(self, slot: datetime) -> None:
-        if slot.timestamp() - self._clock().timestamp() < _EPSILON:
-            return
-        if self._loop is not asyncio.get_running_loop() or self._queue is None:  # a lock serves one event loop
-            self._queue, self._loop = asyncio.Lock(), asyncio.get_running_loop()
-        async with self._queue:
-            while (wait := slot.timestamp() - self._clock().timestamp()) >= _EPSILON:
-                await self._sleep(wait)
+    def _earliest(self, slot: datetime, lane: str, per_second: float | None) -> float:
+        starts = self._starts.get(lane)
+        if not per_second or not starts or len(starts) < int(per_second):
+            return slot.timestamp()
+        return max(slot.timestamp(), starts[0] + 1.0 + _MARGIN)
+
+    async def wait_until(self, slot: datetime, *, lane: str = "", per_second: float | None = None) -> None:
+        if self._earliest(slot, lane, per_second) - self._clock().timestamp() >= _EPSILON:
+            if self._loop is not asyncio.get_running_loop() or self._queue is None:  # a lock serves one event loop
+                self._queue, self._loop = asyncio.Lock(), asyncio.get_running_loop()
+            async with self._queue:
+                while (wait := self._earliest(slot, lane, per_second) - self._clock().timestamp()) >= _EPSILON:
+                    await self._sleep(wait)
+        if per_second:
+            starts = self._starts.setdefault(lane, deque(maxlen=max(1, int(per_second))))
+            starts.append(self._clock().timestamp())

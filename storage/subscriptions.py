@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage import authority
 from storage.channels import Channel
@@ -13,6 +14,15 @@ from storage.models import ChannelSubscription
 
 def find(session: Session, channel: str) -> ChannelSubscription | None:
     return session.exec(select(ChannelSubscription).where(ChannelSubscription.channel == channel)).first()
+
+
+def find_many(session: Session, channels: Iterable[str]) -> dict[str, ChannelSubscription]:
+    """Several channels' subscriptions in one query (the alert worker loads a whole claim at once)."""
+    wanted = tuple(set(channels))
+    if not wanted:
+        return {}
+    rows = session.exec(select(ChannelSubscription).where(col(ChannelSubscription.channel).in_(wanted)))
+    return {row.channel: row for row in rows}
 
 
 def active(session: Session) -> list[ChannelSubscription]:

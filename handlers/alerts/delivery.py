@@ -84,8 +84,7 @@ def channel_moved(session: Session, channel: str, new_channel_id: str, *, at: da
     """A Telegram group became a supergroup with a new id: its subscription and open posts follow it, so alerts
     keep arriving without anyone subscribing again. If the new id already has a subscription of its own, that one
     wins: the old one is deactivated and its open posts cancelled (the new chat has its own plan)."""
-    platform, _, _ = channel.partition(":")
-    new_channel = f"{platform}:{new_channel_id}"
+    new_channel = Channel(Channel.from_key(channel).platform, new_channel_id).key
     if channel == new_channel:
         return ChannelChange(False, 0)
     if subscriptions.find(session, new_channel) is not None:

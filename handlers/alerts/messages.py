@@ -21,7 +21,7 @@ from handlers.text.times import as_utc, show_time
 from handlers.text.zones import UnknownZoneError, resolve_zone
 from storage import alert_posts, records, subscriptions
 from storage.alert_posts import StrikeTotals
-from storage.models import AlertPost, ContactReport, PostKind
+from storage.models import AlertPost, ChannelSubscription, ContactReport, PostKind
 
 CHECKLIST = (
     "Raise air-defence readiness",
@@ -115,14 +115,23 @@ class PostBundle:
     skip_reason: str | None = None
 
 
-def load_post(session: Session, post: AlertPost, *, now: datetime, default_tz: str = "UTC") -> PostBundle:
+def load_posts(session: Session, posts: list[AlertPost], *, now: datetime, default_tz: str = "UTC") -> list[PostBundle]:
+    """`load_post` for a whole claim: the channels' subscriptions are read in one query, each contact once."""
+    found = subscriptions.find_many(session, [post.channel for post in posts])
+    zones = {channel: _zone_of(found.get(channel), default_tz) for channel in {post.channel for post in posts}}
+    return [load_post(session, post, now=now, default_tz=default_tz, zone=zones[post.channel]) for post in posts]
+
+
+def load_post(
+    session: Session, post: AlertPost, *, now: datetime, default_tz: str = "UTC", zone: tzinfo | None = None
+) -> PostBundle:
     """Read what `post` needs to be composed (the only step here that touches the database)."""
     facts = PostFacts.of(post)
-    zone = _zone(session, post.channel, default_tz)
+    zone = zone or _zone(session, post.channel, default_tz)
     contact = records.get(session, ContactReport, post.contact_id)
     if contact is None:
         return PostBundle(facts, zone, skip_reason="the contact no longer exists")
-    alert_row = alert_posts.alert_of(session, post.contact_id, post.channel)
+    alert_row = post if post.kind == PostKind.ALERT else alert_posts.alert_of(session, post.contact_id, post.channel)
     alert = PostFacts.of(alert_row) if alert_row is not None else None
     bundle = PostBundle(facts, zone, contact=ContactFacts.of(contact), alert=alert)
     match post.kind:
@@ -166,7 +175,10 @@ def _skipped(bundle: PostBundle, reason: str) -> PostBundle:
 
 
 def _zone(session: Session, channel: str, default_tz: str) -> tzinfo:
-    subscription = subscriptions.find(session, channel)
+    return _zone_of(subscriptions.find(session, channel), default_tz)
+
+
+def _zone_of(subscription: ChannelSubscription | None, default_tz: str) -> tzinfo:
     try:
         return resolve_zone(subscription.tz if subscription else default_tz)
     except UnknownZoneError:
