@@ -175,10 +175,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, help="the Air Force's missile_attacks_daily.csv (default: synthetic)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="fewer draws in the plain reference")
-    parser.add_argument("--blas-threads", type=int, help="run with OPENBLAS_NUM_THREADS set to this (re-executes)")
+    parser.add_argument(
+        "--blas-threads", type=int, default=1, help="OpenBLAS threads (default 1, as the bot sets; try the core count)"
+    )
     args = parser.parse_args(argv)
-    if args.blas_threads and os.environ.get("OPENBLAS_NUM_THREADS") != str(args.blas_threads):
-        # numpy reads it when it loads, so start afresh with it set.
+    if os.environ.get("OPENBLAS_NUM_THREADS") != str(args.blas_threads):
+        # numpy reads it when it loads, and this module loaded numpy before handlers.analysis could set the bot's
+        # default, so start afresh with it set.
         environment = {**os.environ, "OPENBLAS_NUM_THREADS": str(args.blas_threads)}
         os.execve(sys.executable, [sys.executable, "-m", "bench.analysis", *(argv or sys.argv[1:])], environment)
 

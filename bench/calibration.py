@@ -159,13 +159,14 @@ def power_curve(seeds: int) -> None:
 
 
 def speed(full_data: Path | None) -> None:
-    """bench.analysis twice, in fresh processes: with OpenBLAS's default threads, and with one."""
+    """bench.analysis twice, in fresh processes: with one OpenBLAS thread (the bot's setting, see
+    handlers/analysis/__init__.py) and with one per core (OpenBLAS's own default)."""
     import subprocess
     import sys
 
     print("\n4. Speed (bench.analysis: /analysis through the router, 20 and 2,000 contacts over four years):")
     argv = [sys.executable, "-m", "bench.analysis", "--repeat", "5"] + (["--data", str(full_data)] if full_data else [])
-    for extra in ([], ["--blas-threads", "1"]):
+    for extra in ([], ["--blas-threads", str(os.cpu_count() or 1)]):
         subprocess.run([*argv, *extra], check=True, cwd=ROOT)
 
 
