@@ -47,7 +47,13 @@ def webhook_app(
             return web.Response(status=401, text="missing secret token")
         if not hmac.compare_digest(_header_bytes(given), expected):
             return web.Response(status=403, text="wrong secret token")
-        update = parse_update(await request.read(), application)  # over MAX_BODY: aiohttp answers 413
+        try:
+            raw = await request.read()
+        except web.HTTPException:
+            raise  # over MAX_BODY: 413
+        except Exception:  # a Content-Encoding it does not have, a length that does not add up
+            return web.Response(status=400, text="the body cannot be read")
+        update = parse_update(raw, application)
         if update is None:
             return web.Response(status=400, text="not a Telegram update")
         if not await ledger.available():
