@@ -137,7 +137,10 @@ def _assemble(
             if group.members
             else ("Unknown UAV" if group.kind == "drone" else "Unknown Missile")
         )
-        weapons.append(WeaponCount(name, group.launched.value, group.destroyed.value, group.lost.value))
+        approximate_counts = any(value.approximate for value in (group.launched, group.destroyed, group.lost))
+        weapons.append(
+            WeaponCount(name, group.launched.value, group.destroyed.value, group.lost.value, approximate_counts)
+        )
 
     approximate: set[str] = set()
     result: dict[str, int | None] = {}

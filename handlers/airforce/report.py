@@ -21,16 +21,19 @@ class WeaponCount:
     launched: int | None = None
     destroyed: int | None = None
     lost: int | None = None  # "локаційно втрачено", "disappeared from radar": neither shot down nor a hit
+    approximate: bool = False  # one of its counts was given as "близько/понад/about/over N"
 
     @property
     def kind(self) -> str:
         """ "drone" or "missile", decided by the import's model table so a preview and an import agree."""
         return classify(self.name).kind
 
-    def as_json(self) -> dict[str, int | None]:
-        out: dict[str, int | None] = {"launched": self.launched, "destroyed": self.destroyed}
+    def as_json(self) -> dict[str, int | bool | None]:
+        out: dict[str, int | bool | None] = {"launched": self.launched, "destroyed": self.destroyed}
         if self.lost is not None:
             out["lost"] = self.lost
+        if self.approximate:
+            out["approximate"] = True
         return out
 
 

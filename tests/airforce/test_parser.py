@@ -233,3 +233,9 @@ def test_an_over_long_paste_is_refused_and_a_long_one_still_read() -> None:
     assert isinstance(parse_report("Повітряні сили: противник атакував 5 БпЛА. " * 1000), Refusal)
     long_one = read("Повітряні сили: противник атакував 5 ударними БпЛА, " + "без наслідків, " * 900)
     assert long_one.drones_launched == 5
+
+
+def test_an_approximate_weapon_count_is_marked_on_the_weapon_too() -> None:
+    report = read("The Air Force said Russia launched over 100 Shahed drones and 6 Kalibr missiles.")
+    assert report.by_weapon["Shahed-136/131"].approximate and not report.by_weapon["Kalibr"].approximate
+    assert report.as_json()["by_weapon"]["Shahed-136/131"]["approximate"] is True
