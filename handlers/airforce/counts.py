@@ -114,6 +114,7 @@ _ARTICLES = frozenset({"a", "an", "the", "one"})
 _SINGULAR_MISSILE = re.compile(r"^(?:ракета|ракету|ракетою|авіаракету|авіаракетою|missile|rocket)$")
 _SINGULAR_DRONE = re.compile(r"^(?:drone|uav|шахед|shahed)$")
 _NEW_QUANTITY = frozenset({"a", "an", "one", "several", "some", "декілька", "кілька", "both", "обидві"})
+_BULLET = re.compile(r"^\s*(?:[-–•▪*]|\d+[.)]\s)")
 _HEADS = frozenset({"model", "drone_noun", "missile_noun", "total_noun"})
 _DEFINITE = frozenset({"the", "these", "those", "цих", "ці", "ті"})
 MAX_GAP = 4  # words allowed between a number and the first weapon word ("54-ма ударними БпЛА", "two cruise Kh-59")
@@ -300,7 +301,8 @@ def _is_missile(name: str | None) -> bool:
 class _Sentence:
     """One sentence, read once: its tokens, weapon words, verbs and numbers, with positions to relate them."""
 
-    def __init__(self, sentence: str) -> None:
+    def __init__(self, sentence: str, default_action: Action | None = None) -> None:
+        self.default_action = default_action  # a bullet line of a list takes the verb that opened the list
         self.folded = sentence.casefold()
         self.toks = tokens(sentence)
         self.mentions = mentions(self.folded)
@@ -379,13 +381,21 @@ class _Sentence:
         if before:
             return before[-1]
         after = [action for start, _end, action in self.actions if start >= phrase_end_char]
-        return after[0] if after else None
+        return after[0] if after else self.default_action
 
 
-def read_sentence(sentence: str) -> tuple[list[Count], set[str]]:
-    """The sentence's counts, and which kinds of weapon it speaks of beside a launch or shoot-down verb."""
-    parsed = _Sentence(sentence)
-    return _counts(parsed), _kinds(parsed)
+def read_sentence(sentence: str, list_action: Action | None = None) -> tuple[list[Count], set[str], Action | None]:
+    """The sentence's counts; which kinds of weapon it speaks of beside a launch or shoot-down verb; and, when it
+    opens a list ("противник атакував 550 засобами повітряного нападу:"), the verb its bullet lines inherit."""
+    bullet = bool(_BULLET.match(sentence))
+    parsed = _Sentence(sentence, list_action if bullet else None)
+    opens = None
+    if sentence.rstrip().endswith(":"):
+        verbs = [action for _start, _end, action in parsed.actions if action in {"launched", "destroyed", "lost"}]
+        opens = verbs[-1] if verbs else None
+    elif bullet:
+        opens = list_action
+    return _counts(parsed), _kinds(parsed), opens
 
 
 def counts_in(sentence: str) -> list[Count]:

@@ -75,8 +75,9 @@ NUMBER_WORDS = frozenset(WORD_VALUES) | HUNDRED | THOUSAND
 HALF_HUNDRED = frozenset({"півсотні", "півсотня"})  # "пів сотні" is joined into this by the tokenizer's caller
 CONNECTORS = frozenset({"and"})  # "two hundred and forty"
 
-# "205-ма", "22-х", "5-ти": a Ukrainian case ending written after digits is still a cardinal count.
-_DIGIT_CASE = re.compile(r"^(\d{1,6})(?:-(?:ма|ти|ми|х|ох|ьох|ом|ьом|ю))?$")
+# "205-ма", "22-х", "5-ти", "знищення 81-го": a case ending written after digits is still a count (a date
+# "12-го березня" is told apart by its month, an ordinal "3-й" is not read).
+_DIGIT_CASE = re.compile(r"^(\d{1,6})(?:-(?:ма|ти|ми|х|ох|ьох|ом|ьом|ю|го|му))?$")
 
 
 def digits_value(token: str) -> int | None:

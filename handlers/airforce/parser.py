@@ -9,7 +9,7 @@ and missile totals are summed by the import's own classes. What the text does no
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from handlers.airforce.counts import Count, read_sentence
 from handlers.airforce.night import night_of
@@ -58,10 +58,12 @@ def parse_report(text: str, posted_at: dt.datetime | dt.date | None = None) -> P
         return Refusal(reason)
     counted: list[Count] = []
     mentioned: set[str] = set()
+    list_action = None
     for sentence in sentences(normal):
         if not speaks_for_report(sentence):
+            list_action = None
             continue
-        counts, kinds = read_sentence(sentence)
+        counts, kinds, list_action = read_sentence(sentence, list_action)
         counted.extend(counts)
         mentioned |= kinds
     if not any(count.action in {"launched", "destroyed", "lost"} and not count.share for count in counted):
@@ -82,6 +84,7 @@ def _assemble(
     hits = {"weapons": _Value(), "locations": _Value(), "debris_locations": _Value()}
     last_group: _Group | None = None
     all_destroyed: set[str] = set()
+    overall: dict[str, _Value] = {}  # counts of "air attack means" / "air targets" of every kind together
 
     def group_for(count: Count) -> _Group:
         for group in groups:
@@ -113,7 +116,9 @@ def _assemble(
             if target is not None and count.action == "destroyed":
                 target.destroyed.offer(count.value, count.approximate)
             continue
-        if count.kind == "total":
+        if count.kind == "total":  # "550 засобами повітряного нападу", "знешкоджено 270 повітряних цілей"
+            if count.action in {"launched", "destroyed"} and not count.anaphoric:
+                overall.setdefault(count.action, _Value()).offer(count.value, count.approximate)
             continue
         group = group_for(count)
         slot = {"launched": group.launched, "destroyed": group.destroyed, "lost": group.lost}[count.action]
@@ -129,6 +134,7 @@ def _assemble(
             group.all_destroyed = True
     groups = _reconcile(groups, totals)
     weapons: list[WeaponCount] = []
+    approximate_of: dict[str, dict[str, bool]] = {}
     for group in groups:
         if group.all_destroyed and group.launched.value is not None:
             group.destroyed.offer(group.launched.value, group.launched.approximate)
@@ -138,18 +144,20 @@ def _assemble(
             else ("Unknown UAV" if group.kind == "drone" else "Unknown Missile")
         )
         approximate_counts = any(value.approximate for value in (group.launched, group.destroyed, group.lost))
+        approximate_of[name] = {"launched": group.launched.approximate, "destroyed": group.destroyed.approximate}
         weapons.append(
             WeaponCount(name, group.launched.value, group.destroyed.value, group.lost.value, approximate_counts)
         )
 
+    weapons = _unlisted_were_not_destroyed(weapons, overall.get("destroyed"))
     approximate: set[str] = set()
     result: dict[str, int | None] = {}
     for kind in ("drone", "missile"):
-        kind_groups = [group for group in groups if group.kind == kind]
+        kind_weapons = [weapon for weapon in weapons if weapon.kind == kind]
         for action in ("launched", "destroyed"):
             field_name = f"{kind}s_{action}"
             stated = totals.get((kind, action))
-            values = [getattr(group, action) for group in kind_groups]
+            values = [_Value(getattr(weapon, action), approximate_of[weapon.name][action]) for weapon in kind_weapons]
             if stated is not None and stated.value is not None:
                 result[field_name] = stated.value
                 if stated.approximate:
@@ -271,3 +279,17 @@ def _merge_into(keeper: _Group, other: _Group) -> None:
         if value.value is not None:
             getattr(keeper, action).offer(value.value, value.approximate)
     keeper.all_destroyed |= other.all_destroyed
+
+
+def _unlisted_were_not_destroyed(weapons: list[WeaponCount], stated: _Value | None) -> list[WeaponCount]:
+    """ "знешкоджено 270 повітряних цілей: 268 БпЛА; 2 ракети Іскандер-К" lists every weapon destroyed: when the
+    listed counts add up to the stated total exactly, the weapons the list leaves out were destroyed 0 times."""
+    if stated is None or stated.value is None or stated.approximate:
+        return weapons
+    known = [weapon.destroyed for weapon in weapons if weapon.destroyed is not None]
+    if not known or sum(known) != stated.value:
+        return weapons
+    return [
+        replace(weapon, destroyed=0) if weapon.destroyed is None and weapon.launched is not None else weapon
+        for weapon in weapons
+    ]

@@ -33,7 +33,8 @@ def normalize(text: str) -> str:
 
 
 # A sentence ends at a line break, or at . ! ? … followed by a space and something that can start a sentence.
-_SENTENCE_END = re.compile(r"\n+|(?<=[.!?…])[\"')]*\s+(?=[\"'(]*[A-ZА-ЯІЇЄҐ0-9▪•\-–])|…|;")
+# A semicolon does not end one: the Air Force lists weapons as "атакував …: 539 БпЛА; 6 ракетами …".
+_SENTENCE_END = re.compile(r"\n+|(?<=[.!?…])[\"')]*\s+(?=[\"'(]*[A-ZА-ЯІЇЄҐ0-9▪•\-–])|…")
 
 
 MAX_SENTENCE = 1000  # real sentences are a few hundred characters; longer runs are cut so work stays linear

@@ -239,3 +239,33 @@ def test_an_approximate_weapon_count_is_marked_on_the_weapon_too() -> None:
     report = read("The Air Force said Russia launched over 100 Shahed drones and 6 Kalibr missiles.")
     assert report.by_weapon["Shahed-136/131"].approximate and not report.by_weapon["Kalibr"].approximate
     assert report.as_json()["by_weapon"]["Shahed-136/131"]["approximate"] is True
+
+
+LIST_REPORT = """У ніч на 4 липня 2025 року (з 18:00 3 липня) противник атакував 550 засобами повітряного нападу:
+– 539 ударними БпЛА типу Shahed та імітаторами різних типів;
+– 6 балістичними ракетами Іскандер-М/KN-23;
+– 4 крилатими ракетами Іскандер-К;
+– 1 аеробалістичною ракетою Кинджал.
+За попередніми даними, станом на 10:00, протиповітряною обороною знешкоджено 270 повітряних цілей:
+– 268 ворожих БпЛА;
+– 2 крилаті ракети Іскандер-К.
+Ще 208 імітаторів локаційно втрачено.
+Повітряні сили ЗСУ."""
+
+
+def test_a_report_laid_out_as_lists() -> None:
+    """The Air Force's own layout for combined attacks: a verb, a colon, one bullet line per weapon. (Built here
+    after that layout, with the data set's counts for 3–4 July 2025; the corpus has no copy of such a post.)"""
+    report = read(LIST_REPORT)
+    assert report.night == dt.date(2025, 7, 4)
+    assert (report.drones_launched, report.drones_destroyed, report.drones_lost) == (539, 268, 208)
+    assert (report.missiles_launched, report.missiles_destroyed) == (11, 2)
+    weapons = report.by_weapon
+    assert (weapons["Iskander-K"].launched, weapons["Iskander-K"].destroyed) == (4, 2)
+    # The destroyed list adds up to its stated total, so what it leaves out was not destroyed.
+    assert weapons["Iskander-M/KN-23"].destroyed == 0 and weapons["X-47 Kinzhal"].destroyed == 0
+
+
+def test_an_incomplete_destroyed_list_leaves_the_rest_unknown() -> None:
+    report = read(LIST_REPORT.replace("270 повітряних цілей", "275 повітряних цілей"))
+    assert report.by_weapon["Iskander-M/KN-23"].destroyed is None and report.missiles_destroyed is None
