@@ -36,7 +36,11 @@ _ACTIONS: tuple[tuple[str, Action], ...] = (
      "launched"),
 )  # fmt: skip
 _COMPILED_ACTIONS = tuple((re.compile(pattern), action) for pattern, action in _ACTIONS)
-_PASSIVE = re.compile(r"^\W*(?:(?:were|was|have\s+been|has\s+been|had\s+been|are|is|були|було|був|була|буде)\s+)")
+# "28 drones were shot down", "35 drones and all missiles were shot down", "50 БпЛА були знищені"
+_PASSIVE = re.compile(
+    r"^\W*(?:(?:and|or|та|і|й)\s+[^,;.:]{0,40}?\s+)?"
+    r"(?:were|was|have\s+been|has\s+been|had\s+been|are|is|були|було|був|була|буде)\s+"
+)
 
 # Words that end a weapon phrase: a preposition or verb starts what happens to the weapons, not which they are.
 _STOP = frozenset(
@@ -190,13 +194,17 @@ def _numbers(toks: list[Token], masked: set[int]) -> list[_Number]:
             nxt = toks[index + 1].text if index + 1 < len(toks) else ""
             after = toks[index + 2].text if index + 2 < len(toks) else ""
             prev = toks[index - 1].text if index else ""
-            if value is not None and (
-                (nxt in {":", "."} and after[:1].isdigit())
-                or prev in {":", "/", "№", "#"}
-                or (prev == "." and index >= 2 and toks[index - 2].text[:1].isdigit())
-                or (1990 <= value <= 2099 and len(token) == 4)
-                or _MONTHS.match(nxt)
-                or (_MONTHS.match(prev) and prev not in {"%"})
+            if (
+                value is not None
+                and (
+                    (nxt in {":", "."} and after[:1].isdigit())
+                    or prev in {"/", "№", "#"}
+                    or (prev == ":" and index >= 2 and toks[index - 2].text[:1].isdigit())  # the minutes of "18:00"
+                    or (prev == "." and index >= 2 and toks[index - 2].text[:1].isdigit())
+                    or (1990 <= value <= 2099 and len(token) == 4)
+                    or _MONTHS.match(nxt)
+                    or (_MONTHS.match(prev) and prev not in {"%"})
+                )
             ):
                 value = None
         else:
@@ -530,7 +538,14 @@ def _counts_without_numbers(parsed: _Sentence) -> list[Count]:
                 out.append(Count(action, frozenset(members), _kind_of(members, phrase), 1))
         elif text in _ALL:
             nxt = [t.text for t in toks[index + 1 : index + 4]]
-            if nxt and nxt[0] in {"вони", "of", "them", "the", "were", "були", "було", "enemy", "ворожі"} | _ANAPHORA:
+            direct = parsed.phrase(index + 1, len(toks)) if nxt and not nxt[0][:1].isdigit() else []
+            if direct and nxt[0] not in {"of", "the"}:  # "all missiles were shot down", "усі ракети збито"
+                action = parsed.action_near(token.start, direct[-1].end)
+                members = _members(direct)
+                if action == "destroyed":
+                    kind = _kind_of(members, direct)
+                    out.append(Count("destroyed", frozenset(members), kind, 0, all_of_them=True, anaphoric=True))
+            elif nxt and nxt[0] in {"вони", "of", "them", "the", "were", "були", "було", "enemy", "ворожі"} | _ANAPHORA:
                 phrase = parsed.phrase(index + 1, len(toks))
                 action = parsed.action_near(token.start, toks[min(index + 3, len(toks) - 1)].end)
                 if action == "destroyed":

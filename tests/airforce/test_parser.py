@@ -269,3 +269,21 @@ def test_a_report_laid_out_as_lists() -> None:
 def test_an_incomplete_destroyed_list_leaves_the_rest_unknown() -> None:
     report = read(LIST_REPORT.replace("270 повітряних цілей", "275 повітряних цілей"))
     assert report.by_weapon["Iskander-M/KN-23"].destroyed is None and report.missiles_destroyed is None
+
+
+def test_the_english_list_layout_and_a_shared_passive() -> None:
+    report = read(
+        "On the night of July 4 (from 18:00 on July 3), the enemy attacked with 550 means of air attack: 539 "
+        "Shahed-type attack UAVs and decoy drones of various types; 6 Iskander-M/KN-23 ballistic missiles; 4 "
+        "Iskander-K cruise missiles; 1 Kinzhal aeroballistic missile. As of 10:00, air defense neutralized 270 air "
+        "targets: 268 enemy UAVs and 2 Iskander-K cruise missiles. Ukraine's Air Force reported on Telegram.",
+        dt.date(2025, 7, 4),
+    )
+    assert (report.drones_launched, report.missiles_launched, report.drones_destroyed) == (539, 11, 268)
+    assert report.missiles_destroyed == 2
+    shared = read(
+        "Ukraine's Air Force said Russia attacked overnight with 40 drones and 5 missiles (three Kh-101 and two "
+        "Kalibr); 35 drones and all missiles were shot down."
+    )
+    assert (shared.drones_destroyed, shared.missiles_destroyed) == (35, 5)
+    assert shared.by_weapon["Kalibr"].launched == 2 and shared.by_weapon["X-101/X-555"].destroyed == 3
