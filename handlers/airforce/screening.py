@@ -55,7 +55,7 @@ _NOT_THIS_REPORT = re.compile(
     r"губернатор|governor|\bmayor\b|\bмер\b|міськ\w*\s+голов|очільник|начальник\w*\s+\S+\s+(?:міськ|облас)|"
     r"\bова\b|\bмва\b|\bкмва\b|військов\w*\s+адміністрац|administration|police|поліці|дснс|emergency\s+service|"
     r"регулярно|regularly|in\s+a\s+year|за\s+рік|during\s+20\d\d|протягом\s+20\d\d|since\s+the\s+start|"
-    r"з\s+початку|these\s+attacks|цих\s+атак|over\s+the\s+past\s+(?:week|month|year|24)|this\s+year|last\s+days\s+of|"
+    r"з\s+початку|these\s+attacks|цих\s+атак|тиждень|тижня|місяць|місяця|\bweek\b|\bmonth\b|over\s+the\s+past\s+(?:week|month|year|24)|this\s+year|last\s+days\s+of|"
     r"ukrainian\s+(?:aircraft-type\s+)?drones|украинск|over\s+the\s+territory|над\s+территори",
     re.IGNORECASE,
 )

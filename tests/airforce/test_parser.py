@@ -287,3 +287,14 @@ def test_the_english_list_layout_and_a_shared_passive() -> None:
     )
     assert (shared.drones_destroyed, shared.missiles_destroyed) == (35, 5)
     assert shared.by_weapon["Kalibr"].launched == 2 and shared.by_weapon["X-101/X-555"].destroyed == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Повітряні сили: за минулий тиждень ворог запустив по Україні понад 1200 ударних БпЛА та 40 ракет.",
+        "The Air Force said Russia launched 1,270 drones and 39 missiles over the past week.",
+    ],
+)
+def test_a_weekly_tally_is_not_an_overnight_report(text: str) -> None:
+    assert isinstance(parse_report(text), Refusal)
