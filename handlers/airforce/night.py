@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-KYIV = ZoneInfo("Europe/Kyiv")
+KYIV = "Europe/Kyiv"  # loaded only when a posting time with a zone has to be turned into a Kyiv date
 FIRST_YEAR = 2022  # the reports this parser reads start with the full-scale invasion
 
 _UK_MONTHS = {
@@ -126,7 +126,7 @@ def _posted_date(posted_at: dt.datetime | dt.date | None) -> dt.date | None:
     if isinstance(posted_at, dt.datetime):
         if posted_at.tzinfo is None:
             return posted_at.date()
-        return posted_at.astimezone(KYIV).date()
+        return posted_at.astimezone(ZoneInfo(KYIV)).date()
     return posted_at
 
 
