@@ -56,7 +56,7 @@ _EN_FROM = re.compile(
 )
 # A dated day without "night": "Увечері 7 квітня", "On Dec. 25", "as of 08:30 Thursday, December 25".
 _DAY_CONTEXT = (
-    r"(?:увечері|ввечері|вдень|вранці|вночі|зранку|станом\s+на(?:\s+\S+){0,2}|\bon|as\s+of(?:\s+\S+){0,2}|"
+    r"(?<!\w)(?:увечері|ввечері|вдень|вранці|вночі|зранку|станом\s+на(?:\s+\S+){0,2}|on|as\s+of(?:\s+\S+){0,2}|"
     r"evening\s+of|morning\s+of)"
 )
 _UK_DAY = re.compile(rf"{_DAY_CONTEXT},?\s+(?:{_UK_WEEKDAY},?\s+)?{_UK_DATE}", re.IGNORECASE)

@@ -53,7 +53,8 @@ def parse_report(text: str, posted_at: dt.datetime | dt.date | None = None) -> P
     if len(text) > MAX_TEXT:
         return Refusal(f"the text is {len(text):,} characters long; paste one report (under {MAX_TEXT:,})")
     normal = normalize(text)
-    reason = refusal_reason(normal)
+    issuer, region = issuer_of(normal)
+    reason = refusal_reason(normal, issuer)
     if reason:
         return Refusal(reason)
     counted: list[Count] = []
@@ -71,7 +72,6 @@ def parse_report(text: str, posted_at: dt.datetime | dt.date | None = None) -> P
             "it mentions an attack but states no count of launched or destroyed drones or missiles "
             "(an air-raid alert or a news story?)"
         )
-    issuer, region = issuer_of(normal)
     return _assemble(counted, mentioned, night_of(normal, posted_at), issuer, region)
 
 

@@ -49,14 +49,19 @@ _CYRILLIC = re.compile(r"[а-яіїєґёыэъ]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 
 # Sentences whose numbers are not this night's report.
-_NOT_THIS_REPORT = re.compile(
+# Sentences whose numbers are not this night's report: a reminder of another night, a quoted governor or
+# mayor, a year's background, a week's tally, a Russian claim. Word-anchored, so one pass is cheap.
+_ANOTHER_STORY = re.compile(
     r"^\W*(?:нагадаємо|нагадуємо|як\s+повідомлялося|раніше|читайте\s+також|дивіться\s+також|бекграунд|recall|"
-    r"earlier|previously|also\s+read|read\s+also|related)\b|"
-    r"губернатор|governor|\bmayor\b|\bмер\b|міськ\w*\s+голов|очільник|начальник\w*\s+\S+\s+(?:міськ|облас)|"
-    r"\bова\b|\bмва\b|\bкмва\b|військов\w*\s+адміністрац|administration|police|поліці|дснс|emergency\s+service|"
+    r"earlier|previously|also\s+read|read\s+also|related)\b",
+    re.IGNORECASE,
+)
+_NOT_THIS_REPORT = re.compile(
+    r"(?<!\w)(?:губернатор|governor|mayor\b|мер\b|міськ\w*\s+голов|очільник|начальник\w*\s+\S+\s+(?:міськ|облас)|"
+    r"ова\b|мва\b|кмва\b|військов\w*\s+адміністрац|administration|police|поліці|дснс|emergency\s+service|"
     r"регулярно|regularly|in\s+a\s+year|за\s+рік|during\s+20\d\d|протягом\s+20\d\d|since\s+the\s+start|"
-    r"з\s+початку|these\s+attacks|цих\s+атак|тиждень|тижня|місяць|місяця|\bweek\b|\bmonth\b|over\s+the\s+past\s+(?:week|month|year|24)|this\s+year|last\s+days\s+of|"
-    r"ukrainian\s+(?:aircraft-type\s+)?drones|украинск|over\s+the\s+territory|над\s+территори",
+    r"з\s+початку|these\s+attacks|цих\s+атак|тиждень|тижня|місяць|місяця|week\b|month\b|this\s+year|"
+    r"last\s+days\s+of|ukrainian\s+(?:aircraft-type\s+)?drones|украинск|over\s+the\s+territory|над\s+территори)",
     re.IGNORECASE,
 )
 _OBLAST_PLACE = re.compile(r"\w+(?:щин|ччин)(?:і|и|ою|у)\b", re.IGNORECASE)
@@ -72,12 +77,11 @@ def issuer_of(text: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def refusal_reason(text: str) -> str | None:
-    """Why this text is not a report the parser will read, or None when it may be one."""
+def refusal_reason(text: str, issuer: str | None) -> str | None:
+    """Why this text is not a report the parser will read, or None when it may be one (`issuer` from `issuer_of`)."""
     cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
     if cyrillic + latin < 20:
         return "too short to be an Air Force report: paste the whole post"
-    issuer, _ = issuer_of(text)
     russian_claim = _RUSSIAN_CLAIM.search(text)
     if russian_claim and issuer is None:
         return (
@@ -98,7 +102,7 @@ def refusal_reason(text: str) -> str | None:
 
 def speaks_for_report(sentence: str) -> bool:
     """False for a sentence whose numbers belong to someone else or to another time."""
-    if _NOT_THIS_REPORT.search(sentence):
+    if _ANOTHER_STORY.match(sentence) or _NOT_THIS_REPORT.search(sentence):
         return False
     # A per-oblast split ("над Миколаївщиною один, над Одещиною 13") is a share of the total, not the total.
     return len(_OBLAST_PLACE.findall(sentence)) < 2
