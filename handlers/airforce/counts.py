@@ -409,11 +409,6 @@ def read_sentence(sentence: str, list_action: Action | None = None) -> tuple[lis
     return _counts(parsed), _kinds(parsed), opens
 
 
-def counts_in(sentence: str) -> list[Count]:
-    """Every count one sentence states, in order."""
-    return _counts(_Sentence(sentence))
-
-
 def _counts(parsed: _Sentence) -> list[Count]:
     toks = parsed.toks
     out: list[Count] = []

@@ -1,7 +1,7 @@
 """`parse_report(text, posted_at=None)`: an Air Force overnight report in, a `ParsedReport` or a `Refusal` out.
 
 Pure and deterministic: no I/O, no network, no model. The sentences that speak for the report give counts
-(`counts.counts_in`); counts of the same weapons are merged (an exact number beats "about N", the first
+(`counts.read_sentence`); counts of the same weapons are merged (an exact number beats "about N", the first
 statement beats a later repeat), a destroyed count is attached to the launched group it describes, and the drone
 and missile totals are summed by the import's own classes. What the text does not state stays `None`.
 """
