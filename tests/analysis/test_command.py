@@ -213,6 +213,14 @@ def test_cli_analyze_json_has_every_figure(core: Core, cli_env: CliRunner) -> No
     assert payload["verdict"].startswith("No evidence")
 
 
+def test_cli_export_png_is_the_timeline_chart(core: Core, cli_env: CliRunner, tmp_path: Path) -> None:
+    _seed(core)
+    chart = tmp_path / "chart.png"
+    result = cli_env.invoke(app, ["export", "--format", "png", "-o", str(chart)])
+    assert result.exit_code == 0, result.output
+    assert _png_pixels(chart.read_bytes()).shape[:2] == (500, 1200)
+
+
 def test_cli_analyze_with_no_contacts_says_what_to_do(core: Core, cli_env: CliRunner) -> None:
     result = cli_env.invoke(app, ["analyze"])
     assert result.exit_code == 0 and "callwatch import strikes FILE" in result.stdout
