@@ -531,6 +531,8 @@ COMMAND = Command(
     actions=(
         Action("subscribe", Role.ADMIN, _doing("subscribe"), word="subscribe", writes=True),
         Action("unsubscribe", Role.ADMIN, _doing("unsubscribe"), word="unsubscribe", writes=True),
+        # Joining an open window decides what this channel is told, as subscribing does: admins.
+        Action("join", Role.ADMIN, _doing("join"), word="join", writes=True),
         Action("status", Role.VIEWER, _doing("status"), word="status"),
         Action("pending", Role.VIEWER, _doing("pending"), word="pending"),
         Action("ack", Role.REPORTER, _doing("ack"), word="ack", writes=True),

@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from bot.telegram.chats import chat_gone, chat_moved
 from bot.wiring import Core
-from handlers.alerts.command import handle
 from handlers.chat.request import Platform
 from storage import subscriptions
 from storage.models import PostKind, PostState
@@ -60,7 +59,9 @@ def test_subscribing_offers_the_open_windows_and_join_plans_the_rest_once(
     assert "/alerts join" in reply
     before_c1 = [(row.id, row.state, row.due_at) for row in plan_rows(core) if row.channel == "slack:C1"]
 
-    join = handle(make_request("alerts", "join", channel_id="C2"), core.ctx)  # the role check is the router's
+    viewer = core.router.handle(make_request("alerts", "join", channel_id="C2", user_id="UVIEW"))
+    assert not viewer.ok and "needs the admin role" in viewer.text
+    join = core.router.handle(make_request("alerts", "join", channel_id="C2"))
     assert join.ok, join.plain()
     assert "Joined 2 open windows" in (join.title or "")
     here = [row for row in plan_rows(core) if row.channel == "slack:C2"]
@@ -76,10 +77,10 @@ def test_subscribing_offers_the_open_windows_and_join_plans_the_rest_once(
     }
     assert [(row.id, row.state, row.due_at) for row in plan_rows(core) if row.channel == "slack:C1"] == before_c1
 
-    again = handle(make_request("alerts", "join", channel_id="C2"), core.ctx)
+    again = core.router.handle(make_request("alerts", "join", channel_id="C2"))
     assert again.ok and "Nothing to join" in (again.title or "")
-    assert not handle(make_request("alerts", f"join {old}", channel_id="C2"), core.ctx).ok
-    gone = handle(make_request("alerts", f"join {retracted}", channel_id="C2"), core.ctx)
+    assert not core.router.handle(make_request("alerts", f"join {old}", channel_id="C2")).ok
+    gone = core.router.handle(make_request("alerts", f"join {retracted}", channel_id="C2"))
     assert not gone.ok and "retracted" in gone.text
     assert len([row for row in plan_rows(core) if row.channel == "slack:C2"]) == len(here)
 
