@@ -18,10 +18,13 @@ import time
 import uuid
 from collections.abc import Iterable
 
-from handlers.chat.command import Command
+from handlers import i18n
+from handlers.chat.command import Command, with_usage
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest, Role
+from handlers.i18n import _
+from handlers.languages import rules as languages
 from handlers.roles import rules
 from storage import authority
 
@@ -41,31 +44,49 @@ class Router:
         name = request.command.lower().lstrip("/")
         outcome = "ok"
         action = "-"
+        language = self._language_of(request)
+        with i18n.activate(language):
+            try:
+                reply, action = self._dispatch(name, dataclasses.replace(request, language=language))
+                outcome = "ok" if reply.ok else "refused"
+            except Exception:
+                error_id = uuid.uuid4().hex[:8]
+                outcome = f"error:{error_id}"
+                log.exception("command /%s failed (error %s)", name, error_id)
+                reply = Reply.error(
+                    _(
+                        "Something went wrong on our side (error {error_id}). Nothing was changed; "
+                        "try again, or give an admin this error id."
+                    ).format(error_id=error_id)
+                )
+            finally:
+                log.info(
+                    "command handled",
+                    extra={
+                        "command": name,
+                        "action": action,
+                        "platform": str(request.platform),
+                        "user": request.caller,
+                        "channel": request.channel,
+                        "outcome": outcome,
+                        "language": language,
+                        "ms": round((time.perf_counter() - started) * 1000, 1),
+                    },
+                )
+        if reply.language == i18n.DEFAULT_LANGUAGE and language != i18n.DEFAULT_LANGUAGE:
+            reply = dataclasses.replace(reply, language=language)
+        return reply
+
+    def language_of(self, request: ChatRequest) -> str:
+        """The language `request`'s caller is answered in (adapters use it for words of their own)."""
+        return self._language_of(request)
+
+    def _language_of(self, request: ChatRequest) -> str:
         try:
-            reply, action = self._dispatch(name, request)
-            outcome = "ok" if reply.ok else "refused"
-            return reply
-        except Exception:
-            error_id = uuid.uuid4().hex[:8]
-            outcome = f"error:{error_id}"
-            log.exception("command /%s failed (error %s)", name, error_id)
-            return Reply.error(
-                f"Something went wrong on our side (error {error_id}). Nothing was changed; "
-                "try again, or give an admin this error id."
-            )
-        finally:
-            log.info(
-                "command handled",
-                extra={
-                    "command": name,
-                    "action": action,
-                    "platform": str(request.platform),
-                    "user": request.caller,
-                    "channel": request.channel,
-                    "outcome": outcome,
-                    "ms": round((time.perf_counter() - started) * 1000, 1),
-                },
-            )
+            return languages.language_of(request, self.ctx)
+        except Exception:  # the database is away: answer in the platform's language rather than not at all
+            log.warning("language look-up failed for %s", request.caller, exc_info=True)
+            return i18n.supported(request.language) or i18n.DEFAULT_LANGUAGE
 
     async def handle_async(self, request: ChatRequest) -> Reply:
         """Handlers block on the database; run them off the event loop."""
@@ -74,7 +95,9 @@ class Router:
     def _dispatch(self, name: str, request: ChatRequest) -> tuple[Reply, str]:
         command = self.commands.get(name)
         if command is None:
-            return Reply.error(f"Unknown command /{name}. Type /help to see what I understand."), "-"
+            return Reply.error(
+                _("Unknown command /{name}. Type /help to see what I understand.").format(name=name)
+            ), "-"
         role = self.role_of(request)
         if role is Role.NONE:  # strangers learn nothing about the commands, only how to get in
             return Reply.error(rules.refusal(request, role, Role.VIEWER, f"/{name}")), "-"
@@ -82,8 +105,9 @@ class Router:
         if routed is None:
             first = request.text.strip().split(maxsplit=1)[0]
             *most, last = command.action_words
-            words = f"{', '.join(most)} or {last}" if most else last
-            return Reply.error(f"unknown /{name} action {first!r}: use {words}\nUsage:\n{command.usage}"), "-"
+            words = _("{some} or {last}").format(some=", ".join(most), last=last) if most else last
+            message = _("unknown /{name} action {word}: use {words}").format(name=name, word=repr(first), words=words)
+            return Reply.error(with_usage(message, command.usage)), "-"
         action = routed.action
         if not role.allows(action.role):
             doing = f"/{name} {action.word}" if action.word else f"/{name}"

@@ -10,6 +10,7 @@ def all_commands() -> list[Command]:
     from handlers.analysis import command as analysis
     from handlers.contacts import command as contact
     from handlers.help import command as help
+    from handlers.languages import command as language
     from handlers.roles import command as role
     from handlers.strikes import command as strike
     from handlers.timeline import command as timeline
@@ -21,5 +22,6 @@ def all_commands() -> list[Command]:
         alerts.COMMAND,
         analysis.COMMAND,
         role.COMMAND,
+        language.COMMAND,
         help.COMMAND,
     ]

@@ -93,6 +93,7 @@ class ChannelSubscription(SQLModel, table=True):
     offsets: str = "0h,24h,48h,72h"
     escalate_after_seconds: int | None = 3600
     escalate_mentions: str | None = None  # platform user ids, comma separated
+    lang: str = "en"  # the language of its automatic posts (`/alerts subscribe lang=uk`)
     active: bool = True  # False after unsubscribe, or when the platform says the channel is gone
     inactive_reason: str | None = None
     subscribed_by: str
@@ -111,6 +112,17 @@ class UserRole(SQLModel, table=True):
     display_name: str | None = None
     granted_by: str
     granted_at: datetime = _time()
+
+
+class UserPreference(SQLModel, table=True):
+    """What a person chose for themselves: the language replies come in (`/lang uk|en`)."""
+
+    __tablename__ = "user_preference"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user: str = Field(unique=True)  # platform:user
+    language: str
+    updated_at: datetime = _time()
 
 
 class AuditEntry(SQLModel, table=True):
@@ -227,3 +239,30 @@ class DeliveryPace(SQLModel, table=True):
     scope: str = Field(primary_key=True)  # a platform name, or a channel key platform:id
     next_at: datetime = _time()
     updated_at: datetime = _time()
+
+
+class DraftState(StrEnum):
+    OPEN = "open"  # waiting for its author's Confirm, Edit or Cancel
+    CONFIRMED = "confirmed"  # stored as `strike_id`
+    CANCELLED = "cancelled"
+
+
+class StrikeDraft(SQLModel, table=True):
+    """A strike report read from a forwarded or pasted Air Force report, shown as a preview and stored as a
+    `StrikeReport` only when its author confirms it. Short-lived: it expires, and is deleted a day after that."""
+
+    __tablename__ = "strike_draft"
+
+    id: int | None = Field(default=None, primary_key=True)
+    author: str = Field(index=True)  # platform:user; only they may confirm, edit or cancel it
+    author_name: str | None = None
+    channel: str  # platform:channel the preview was shown in
+    created_at: datetime = _time()
+    expires_at: datetime = _time(index=True)
+    state: str = DraftState.OPEN
+    request_key: str | None = Field(default=None, unique=True)  # the preview request's redelivery key
+    source_key: str | None = None  # origin + night: the stored report's `source_key` (None while the night is unknown)
+    strike: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # its fields
+    reading: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # what was read
+    strike_id: int | None = Field(default=None, foreign_key="strike_report.id")
+    closed_at: datetime | None = _time(nullable=True)

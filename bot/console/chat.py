@@ -13,6 +13,7 @@ The console user is admin of a local SQLite database. Charts are written to `cha
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 import threading
 from collections.abc import Callable, Mapping
@@ -47,7 +48,17 @@ def to_request(line: str, user: str, *, now: datetime | None = None) -> ChatRequ
         command=command.lstrip("/").lower(),
         text=rest.strip(),
         received_at=now or datetime.now(UTC),
+        language=terminal_language(),
     )
+
+
+def terminal_language() -> str | None:
+    """The locale the terminal runs in (`LC_ALL`, `LC_MESSAGES`, `LANG`: `uk_UA.UTF-8` → replies in Ukrainian)."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return value
+    return None
 
 
 def render(reply: Reply, images: Path) -> str:

@@ -46,6 +46,7 @@ def chat_request(update: Update, ctx: HandlerContext, *, command: str, text: str
         user_name=display_name(user),
         idempotency_key=f"telegram:{update.get_bot().id}:{update.update_id}{key_suffix}",
         received_at=ctx.now(),
+        language=user.language_code,  # the app's language: replies follow it until the user picks one with /lang
     )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest, Role
+from handlers.i18n import _
 from handlers.text.arguments import ArgumentError
 
 if TYPE_CHECKING:  # the context is built from the commands; the commands only name its type
@@ -99,9 +100,14 @@ def explained(run: ActionHandler, usage: str) -> ActionHandler:
             return run(request, ctx)
         except ArgumentError as error:
             field_errors = {error.field: str(error)} if error.field else {}
-            return Reply.error(f"{error}\nUsage:\n{usage}", field_errors=field_errors)
+            return Reply.error(with_usage(str(error), usage), field_errors=field_errors)
 
     return guarded
+
+
+def with_usage(message: str, usage: str) -> str:
+    """A complaint with the command's usage beneath it, both in the active language."""
+    return "\n".join([message, _("Usage:"), _(usage)])
 
 
 def single_action(

@@ -18,7 +18,7 @@ from handlers.chat.expiring import Expiring
 from handlers.chat.platform_rules import PlatformRules
 from handlers.chat.settings import Settings
 from handlers.text.zones import UnknownZoneError, resolve_zone
-from storage import roles, subscriptions
+from storage import preferences, roles, subscriptions
 from storage.database import Database
 from storage.models import ContactReport
 
@@ -64,6 +64,7 @@ class HandlerContext:
 
     _zones: Expiring[tzinfo] = field(default_factory=lambda: Expiring(ZONE_CACHE_SECONDS), repr=False)
     _roles: Expiring[str | None] = field(default_factory=lambda: Expiring(ROLE_CACHE_SECONDS), repr=False)
+    _languages: Expiring[str | None] = field(default_factory=lambda: Expiring(ROLE_CACHE_SECONDS), repr=False)
 
     def channel_zone(self, channel: str) -> tzinfo:
         """The zone times are read and shown in: the channel's subscription zone, else CALLWATCH_TZ.
@@ -83,6 +84,17 @@ class HandlerContext:
 
     def forget_role(self, user: str) -> None:
         self._roles.forget(user)
+
+    def chosen_language(self, user: str) -> str | None:
+        """The language `platform:user` chose with /lang, kept as briefly as roles are."""
+        return self._languages.get(user, lambda: self._load_language(user))
+
+    def forget_language(self, user: str) -> None:
+        self._languages.forget(user)
+
+    def _load_language(self, user: str) -> str | None:
+        with self.db.reader() as session:
+            return preferences.language_of(session, user)
 
     def _load_zone(self, channel: str) -> tzinfo:
         with self.db.reader() as session:

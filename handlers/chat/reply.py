@@ -56,6 +56,8 @@ class Reply:
     # Platform user ids to notify (alert escalations). Not text: each adapter renders a real mention
     # (Slack `<@U123>`, Telegram `tg://user?id=…`) so user text can never produce one.
     mentions: tuple[str, ...] = ()
+    # The language the reply is written in (set by the router); adapters write their own words around it in it too.
+    language: str = "en"
 
     @classmethod
     def error(cls, message: str, *, field_errors: dict[str, str] | None = None) -> Reply:

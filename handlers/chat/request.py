@@ -51,6 +51,9 @@ class ChatRequest:
     received_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     # The caller's role, decided by the router (never by an adapter: whatever is here on arrival is replaced).
     role: Role = Role.NONE
+    # On arrival, the platform's hint (Telegram's `language_code`, the console's locale); after the router, the
+    # language the reply is written in (the caller's `/lang` choice first).
+    language: str | None = None
 
     @property
     def caller(self) -> str:

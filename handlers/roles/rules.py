@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from handlers.chat.context import HandlerContext
 from handlers.chat.request import ChatRequest, Role
+from handlers.i18n import _
 
 
 def role_of(request: ChatRequest, ctx: HandlerContext) -> Role:
@@ -25,11 +26,9 @@ def role_of(request: ChatRequest, ctx: HandlerContext) -> Role:
 def refusal(request: ChatRequest, role: Role, needed: Role, doing: str) -> str:
     """What a caller is told when their role does not allow what they asked, with the way to get it."""
     if role is Role.NONE:
-        return (
-            "You are not registered with callwatch. Ask an admin to run "
-            f"/role grant user={request.caller} role=reporter"
-        )
-    return (
-        f"{doing} needs the {needed} role; you are a {role}. Ask an admin to run "
-        f"/role grant user={request.caller} role={needed}"
-    )
+        return _(
+            "You are not registered with callwatch. Ask an admin to run /role grant user={user} role=reporter"
+        ).format(user=request.caller)
+    return _(
+        "{doing} needs the {needed} role; you are a {role}. Ask an admin to run /role grant user={user} role={needed}"
+    ).format(doing=doing, needed=needed, role=role, user=request.caller)
