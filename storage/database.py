@@ -18,16 +18,17 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, create_engine
+
+from storage.migration_heads import expected_heads
+
+if TYPE_CHECKING:  # alembic loads only to migrate or to answer a schema question the fast check cannot
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,8 @@ class Database:
 
     # --- schema -------------------------------------------------------------------------------------------
     def alembic_config(self) -> Config:
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(files("storage") / "migrations"))
         config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
@@ -139,16 +142,22 @@ class Database:
             return self.engine.connect()
 
     def upgrade(self, revision: str = "heads") -> None:
+        from alembic import command
+
         with self.connect() as connection, connection.begin():
             config = self.alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
 
     def current_revisions(self) -> set[str]:
+        from alembic.runtime.migration import MigrationContext
+
         with self.connect() as connection:
             return set(MigrationContext.configure(connection).get_current_heads())
 
     def head_revisions(self) -> set[str]:
+        from alembic.script import ScriptDirectory
+
         return set(ScriptDirectory.from_config(self.alembic_config()).get_heads())
 
     def is_current(self) -> bool:
@@ -156,6 +165,9 @@ class Database:
 
     def ensure_schema(self) -> None:
         """Create the schema in an empty database; refuse to run on one that needs a migration."""
+        heads = expected_heads()
+        if heads and self._recorded_revisions() == heads:
+            return  # the usual start: current, known without importing alembic
         if self.is_current():
             return
         tables = set(inspect(self.engine).get_table_names()) - {"alembic_version"}
@@ -164,6 +176,13 @@ class Database:
             self.upgrade()
             return
         raise SchemaOutdatedError("the database schema is behind this version of callwatch: run `callwatch db upgrade`")
+
+    def _recorded_revisions(self) -> frozenset[str]:
+        """What `alembic_version` holds (what alembic's `get_current_heads` reads), empty without the table."""
+        with self.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return frozenset()
+            return frozenset(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
     def dispose(self) -> None:
         self.engine.dispose()
