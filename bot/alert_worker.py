@@ -33,9 +33,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.date import DateTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
 from bot.pacing import DEFAULT_LIMITS, UNLIMITED, RateLimit, Sleep, SlotWaiter
@@ -412,6 +409,11 @@ class AlertWorker:
 
         async def tick() -> None:  # a coroutine, so APScheduler runs it on the loop, not in a thread
             wake.set()
+
+        # Imported here: the console's one-shot pass after each command (`run_once`) needs no scheduler.
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+        from apscheduler.triggers.date import DateTrigger
+        from apscheduler.triggers.interval import IntervalTrigger
 
         scheduler = AsyncIOScheduler(
             timezone=UTC, job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1}

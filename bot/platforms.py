@@ -10,7 +10,6 @@ Descriptors import nothing heavy at module level: `callwatch --help` reads the r
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +18,8 @@ from typing import TYPE_CHECKING, Protocol
 from handlers.chat.request import Role
 
 if TYPE_CHECKING:
+    import asyncio
+
     from bot.pacing import RateLimit
     from bot.wiring import Core
     from handlers.alerts.delivery import Notifier

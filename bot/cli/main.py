@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.cli import serving
 from bot.cli.imports import ImportGroup
 from bot.cli.manifests import manifest_app
+from bot.cli.start_up import loading
 from bot.logs import configure_logging
-from bot.wiring import Core, build_core
-from handlers.chat.settings import Settings
 from handlers.imports.formats import FORMATS, format_list
+
+if TYPE_CHECKING:  # `--help` must not load the database layer, pydantic or the handlers: they load on use
+    from bot.wiring import Core
 
 app = typer.Typer(
     help="callwatch: log leader contacts and strikes, alert channels, measure what follows.",
@@ -39,11 +41,25 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log debug detail
 
 
 def _core() -> Core:
+    with loading():
+        return _open_core()
+
+
+def _open_core() -> Core:
+    from bot.wiring import build_core
+    from handlers.chat.settings import Settings
+
     try:
         settings = Settings()
     except Exception as error:  # pydantic's message names the bad variable
         typer.echo(f"callwatch: bad setting: {error}", err=True)
         raise typer.Exit(2) from None
+    from bot.platforms import all_platforms, unknown_admin_platforms
+
+    for admin in unknown_admin_platforms(settings):
+        known = ", ".join(all_platforms())
+        typer.echo(f"callwatch: bad setting: CALLWATCH_ADMINS entry {admin!r} names no platform ({known})", err=True)
+        raise typer.Exit(2)
     from storage.database import DatabaseUnreachableError, SchemaOutdatedError
 
     try:
@@ -59,66 +75,27 @@ def _core() -> Core:
 @app.command()
 def run(verbose: Verbose = False) -> None:
     """Every adapter whose tokens are set, plus the alert worker; with no tokens, the console chat."""
-    configure_logging(verbose=verbose, quiet_console=True)
-    core = _core()
-    if not (core.settings.has_slack or core.settings.has_telegram):
-        from bot.console.chat import run_console
-
-        typer.echo("No Slack or Telegram token set: starting the console chat (type /help, Ctrl-D to leave).", err=True)
-        raise typer.Exit(run_console(core, sys.stdin, sys.stdout))
-    from bot.supervisor import run_everything
-
-    asyncio.run(run_everything(core))
+    serving.run(_core, verbose)
 
 
 @app.command()
 def console(verbose: Verbose = False) -> None:
     """The console chat: reads commands line by line from standard input (typed or piped)."""
-    configure_logging(verbose=verbose, quiet_console=True)
+    with loading():
+        configure_logging(verbose=verbose, quiet_console=True)
+        core = _core()
     from bot.console.chat import run_console
 
-    raise typer.Exit(run_console(_core(), sys.stdin, sys.stdout))
+    raise typer.Exit(run_console(core, sys.stdin, sys.stdout))
 
 
-@serve_app.command("slack")
-def serve_slack(
-    http: Annotated[bool, typer.Option("--http", help="Serve HTTP at /slack/events instead of Socket Mode.")] = False,
-    port: Annotated[int, typer.Option("--port", help="HTTP port.")] = 3000,
-    verbose: Verbose = False,
-) -> None:
-    """The Slack adapter (Socket Mode by default)."""
-    configure_logging(verbose=verbose)
-    from bot.slack import run_slack
-
-    asyncio.run(run_slack(_core(), http=http, port=port))
-
-
-@serve_app.command("telegram")
-def serve_telegram(
-    webhook: Annotated[bool, typer.Option("--webhook", help="Receive updates by webhook instead of polling.")] = False,
-    port: Annotated[int, typer.Option("--port", help="Webhook HTTP port.")] = 8443,
-    verbose: Verbose = False,
-) -> None:
-    """The Telegram adapter (long polling by default)."""
-    configure_logging(verbose=verbose)
-    from bot.telegram import run_telegram
-
-    asyncio.run(run_telegram(_core(), webhook=webhook, port=port))
+serving.add_serve_commands(serve_app, lambda: _core())
 
 
 @app.command()
 def worker(verbose: Verbose = False) -> None:
     """The alert worker alone: posts due alerts (several may run against one PostgreSQL)."""
-    configure_logging(verbose=verbose)
-    from bot.alert_worker import run_worker
-    from bot.lifecycle import stop_on_signals
-
-    core = _core()
-
-    async def until_signalled() -> None:
-        await run_worker(core, stop=stop_on_signals())
-
-    asyncio.run(until_signalled())
+    serving.worker(_core, verbose)
 
 
 Strict = Annotated[bool, typer.Option("--strict", help="Fail (exit 1) and store nothing if any row is rejected.")]
@@ -212,6 +189,7 @@ def parse(
 def db_upgrade(verbose: Verbose = False) -> None:
     """Apply schema migrations."""
     configure_logging(verbose=verbose)
+    from handlers.chat.settings import Settings
     from storage.database import Database, DatabaseUnreachableError
 
     database = Database(Settings().database_url)
@@ -228,6 +206,7 @@ def db_upgrade(verbose: Verbose = False) -> None:
 @db_app.command("check")
 def db_check() -> None:
     """Exit 0 when the database answers and its schema is current (health checks, deploy scripts)."""
+    from handlers.chat.settings import Settings
     from storage.database import Database, DatabaseUnreachableError
 
     try:

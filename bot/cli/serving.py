@@ -7,24 +7,28 @@ contradictory setting is one line naming it, and a token the platform refuses is
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import typer
 
+from bot.cli.start_up import loading
 from bot.logs import configure_logging
 from bot.platforms import ChatPlatform, Listen, StartupError, all_platforms, configured
-from bot.wiring import Core
 
-CoreFactory = Callable[[], Core]
+if TYPE_CHECKING:  # the database layer loads when a command runs, not for `--help`
+    from bot.wiring import Core
+
+CoreFactory = Callable[[], "Core"]
 VERBOSE_HELP = "Log debug details."
 
 
 def run(core_factory: CoreFactory, verbose: bool) -> None:
     """Every platform whose tokens are set, plus the alert worker; with none, the console chat."""
-    configure_logging(verbose=verbose, quiet_console=True)
-    core = core_factory()
+    with loading():
+        configure_logging(verbose=verbose, quiet_console=True)
+        core = core_factory()
     chosen = [(platform, platform.default_listen(core.settings)) for platform in configured(core.settings)]
     if not chosen:
         from bot.console.chat import run_console
@@ -36,8 +40,9 @@ def run(core_factory: CoreFactory, verbose: bool) -> None:
 
 def worker(core_factory: CoreFactory, verbose: bool) -> None:
     """The alert worker alone: posts due alerts (several may run against one PostgreSQL)."""
-    configure_logging(verbose=verbose)
-    core = core_factory()
+    with loading():
+        configure_logging(verbose=verbose)
+        core = core_factory()
     if not any(True for _ in configured(core.settings)):
         names = " or ".join(_token_names())
         _fail(f"the alert worker has no platform to post to: set {names}")
@@ -53,8 +58,10 @@ def _serve_command(platform: ChatPlatform, core_factory: CoreFactory) -> Callabl
     option = platform.serve_option
 
     def serve_one(listen: Listen | None, verbose: bool) -> None:
-        configure_logging(verbose=verbose)
-        _serve(core_factory(), [(platform, listen)], worker=False)
+        with loading():
+            configure_logging(verbose=verbose)
+            core = core_factory()
+        _serve(core, [(platform, listen)], worker=False)
 
     if option is None:
 
@@ -83,6 +90,8 @@ def _serve(core: Core, chosen: list[tuple[ChatPlatform, Listen | None]], *, work
     ]
     if problems:
         _fail("; ".join(problems))
+    import asyncio
+
     from bot.supervisor import run_services
 
     try:

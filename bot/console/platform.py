@@ -6,7 +6,6 @@ the console user is a viewer unless granted more (or named in CALLWATCH_ADMINS a
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sys
 from typing import TYPE_CHECKING
@@ -15,6 +14,8 @@ from bot.platforms import Listen
 from handlers.chat.request import Role
 
 if TYPE_CHECKING:
+    import asyncio
+
     from bot.pacing import RateLimit
     from bot.wiring import Core
     from handlers.alerts.delivery import Notifier
@@ -59,6 +60,8 @@ class ConsolePlatform:
         return None
 
     async def serve(self, core: Core, stop: asyncio.Event, listen: Listen | None) -> None:
+        import asyncio
+
         from bot.console.chat import run_console
 
         await asyncio.to_thread(run_console, core, sys.stdin, sys.stdout)

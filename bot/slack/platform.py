@@ -6,7 +6,6 @@ is Socket Mode when `SLACK_APP_TOKEN` is set, else HTTP at `/slack/events` (sign
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import TYPE_CHECKING
 
@@ -15,6 +14,8 @@ from bot.slack import spelling
 from handlers.chat.request import Role
 
 if TYPE_CHECKING:
+    import asyncio
+
     from bot.pacing import RateLimit
     from bot.wiring import Core
     from handlers.alerts.delivery import Notifier

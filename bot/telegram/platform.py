@@ -6,13 +6,14 @@ polling, or a webhook when `TELEGRAM_WEBHOOK_URL` is set (which needs `TELEGRAM_
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from bot.platforms import Listen, ServeOption
 from handlers.chat.request import Role
 
 if TYPE_CHECKING:
+    import asyncio
+
     from bot.pacing import RateLimit
     from bot.wiring import Core
     from handlers.alerts.delivery import Notifier
