@@ -66,6 +66,8 @@ NOT_YET: tuple[str, ...] = (
     "handlers/roles/command.py",
     "handlers/strikes/command.py",
     "handlers/strikes/from_report.py",
+    "handlers/strikes/pasted.py",
+    "handlers/strikes/preview.py",
     "handlers/strikes/weapons.py",
     "handlers/text/arguments.py",
     "handlers/text/durations.py",
