@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the importer brings pandas: loaded only when an import runs
     from rich.console import Console
 
     from bot.wiring import Core
-    from handlers.imports.importer import ImportReport
+    from handlers.imports.report import ImportReport
 
 MAX_ERRORS_SHOWN = 50
 FILE_COMMAND = "file"
@@ -62,7 +62,7 @@ def _run(work: Work, label: str, strict: bool) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from handlers.imports.importer import ImportFileError, exit_code
+    from handlers.imports.report import ImportFileError, exit_code
 
     out, err = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
     columns = (TextColumn("[bold]importing " + label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

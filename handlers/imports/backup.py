@@ -37,7 +37,7 @@ from sqlalchemy import JSON, Boolean, Integer
 from sqlmodel import Session
 
 from handlers.chat.context import HandlerContext
-from handlers.imports.importer import (
+from handlers.imports.report import (
     ImportFileError,
     ImportReport,
     Progress,

@@ -22,7 +22,8 @@ from bot.wiring import Core, build_core
 from handlers.chat.request import Platform
 from handlers.chat.settings import Settings
 from handlers.imports.backup import read_backup, restore, write_backup
-from handlers.imports.importer import ImportFileError, import_contacts, import_file
+from handlers.imports.importer import import_contacts, import_file
+from handlers.imports.report import ImportFileError
 from storage.models import AlertPost, AuditEntry, ContactReport, PostKind
 from tests.conftest import FrozenClock, RequestMaker, fresh_postgres_schema
 from tests.helpers import row_counts

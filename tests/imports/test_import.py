@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 
 from bot.wiring import Core
 from handlers.chat.context import HandlerContext
-from handlers.imports.importer import ImportFileError, exit_code, import_contacts, import_file, import_strikes
+from handlers.imports.importer import import_contacts, import_file, import_strikes
+from handlers.imports.report import ImportFileError, exit_code
 from storage.models import AuditEntry, ContactReport, StrikeReport
 
 UAF = Path(__file__).resolve().parents[1] / "data" / "uaf"  # the excerpt this repository ships (SOURCE.md)
