@@ -45,9 +45,10 @@ import sqlalchemy
 from aiohttp import web
 
 from bot.alert_worker import AlertWorker
+from bot.core import Core
 from bot.slack.notifier import SlackNotifier
 from bot.telegram.notifier import TelegramNotifier
-from bot.wiring import Core, build_core
+from bot.wiring import build_core
 from handlers.alerts.delivery import Notifier
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest, Platform

@@ -42,7 +42,8 @@ from rich.table import Table
 from sqlalchemy import event, func, insert, literal, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from bot.wiring import Core, build_core
+from bot.core import Core
+from bot.wiring import build_core
 from handlers.chat.request import ChatRequest, Platform
 from handlers.chat.settings import Settings
 from handlers.contacts.command import SAME_CONTACT_WITHIN

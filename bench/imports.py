@@ -23,7 +23,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.synthetic import DAILY_CSV, write_strike_csv
-from bot.wiring import Core, build_core
+from bot.core import Core
+from bot.wiring import build_core
 from handlers.chat.settings import Settings
 from handlers.imports.backup import read_backup, restore, write_backup
 from handlers.imports.formats import FORMATS

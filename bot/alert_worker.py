@@ -54,7 +54,7 @@ from storage.database import Database
 from storage.models import PostState
 
 if TYPE_CHECKING:
-    from bot.wiring import Core
+    from bot.core import Core
     from handlers.chat.settings import Settings
 
 log = logging.getLogger("callwatch.worker")

@@ -19,9 +19,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.core import Core
 from bot.lifecycle import stop_on_signals
 from bot.platforms import ChatPlatform, Listen, PlatformUnreachableError, StartupError
-from bot.wiring import Core
 
 log = logging.getLogger("callwatch.supervisor")
 

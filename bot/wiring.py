@@ -1,30 +1,17 @@
-"""Builds the pieces every entry point shares: database, handler context, router, and the health of each part."""
+"""Builds the pieces every entry point shares (`bot.core.Core`): database, handler context, router."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.health import Health
+from bot.core import Core
 from bot.platforms import all_platforms
 from bot.router import Router
 from handlers.chat.context import HandlerContext, system_clock
 from handlers.chat.settings import Settings
 from handlers.registry import all_commands
 from storage.database import Database
-
-
-@dataclass
-class Core:
-    settings: Settings
-    db: Database
-    ctx: HandlerContext
-    router: Router
-    health: Health = field(default_factory=Health)
-
-    def close(self) -> None:
-        self.db.dispose()
 
 
 def build_core(settings: Settings | None = None, *, clock: Callable[[], datetime] = system_clock) -> Core:

@@ -18,7 +18,8 @@ from urllib.parse import quote
 import pytest
 import sqlalchemy
 
-from bot.wiring import Core, build_core
+from bot.core import Core
+from bot.wiring import build_core
 from handlers.chat.request import ChatRequest, Platform
 from handlers.chat.settings import Settings
 

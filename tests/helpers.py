@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from sqlalchemy import func, inspect, select, table
 
-from bot.wiring import Core
+from bot.core import Core
 from handlers.chat.command import ActionHandler, Command
 
 

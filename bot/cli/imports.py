@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 if TYPE_CHECKING:  # the importer brings pandas: loaded only when an import runs, never for `--help`
     from rich.console import Console
 
-    from bot.wiring import Core
+    from bot.core import Core
     from handlers.imports.report import ImportReport
 
 MAX_ERRORS_SHOWN = 50

@@ -16,7 +16,7 @@ from bot.logs import configure_logging
 from handlers.imports.formats import FORMATS, format_list
 
 if TYPE_CHECKING:  # `--help` must not load the database layer, pydantic or the handlers: they load on use
-    from bot.wiring import Core
+    from bot.core import Core
 
 app = typer.Typer(
     help="callwatch: log leader contacts and strikes, alert channels, measure what follows.",

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.wiring import Core
+from bot.core import Core
 
 EXPORT_FORMATS = ("json", "csv", "png")
 

@@ -18,7 +18,7 @@ from bot.logs import configure_logging
 from bot.platforms import ChatPlatform, Listen, StartupError, all_platforms, configured
 
 if TYPE_CHECKING:  # the database layer loads when a command runs, not for `--help`
-    from bot.wiring import Core
+    from bot.core import Core
 
 CoreFactory = Callable[[], "Core"]
 VERBOSE_HELP = "Log debug details."

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.console.notifier import post_due_to_console
-from bot.wiring import Core
+from bot.core import Core
 from handlers.chat.command import Command
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest, Platform

@@ -9,7 +9,7 @@ from bot.console.dialog import run_dialog
 from bot.console.live_alerts import Handoff, LiveAlerts
 from bot.console.notifier import post_due_to_console
 from bot.console.terminal import Terminal
-from bot.wiring import Core
+from bot.core import Core
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest, Platform
 

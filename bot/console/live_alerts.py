@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from bot.console.notifier import ConsoleNotifier
 
 if TYPE_CHECKING:
-    from bot.wiring import Core
+    from bot.core import Core
 
 log = logging.getLogger("callwatch.console")
 

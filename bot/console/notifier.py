@@ -14,7 +14,7 @@ from handlers.chat.reply import Reply
 from handlers.chat.request import Platform
 
 if TYPE_CHECKING:
-    from bot.wiring import Core
+    from bot.core import Core
 
 
 class ConsoleNotifier:

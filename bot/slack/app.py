@@ -24,7 +24,7 @@ from bot.slack import blocks, modals, spelling
 from bot.slack.client import web_client, webhook_client
 from bot.slack.inflight import InFlight
 from bot.slack.requests import from_button, from_slash_command
-from bot.wiring import Core
+from bot.core import Core
 from handlers.chat.forms import Form
 from handlers.chat.reply import Reply, Visibility
 from handlers.chat.request import ChatRequest, Platform

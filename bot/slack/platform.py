@@ -16,8 +16,8 @@ from handlers.chat.request import Role
 if TYPE_CHECKING:
     import asyncio
 
+    from bot.core import Core
     from bot.pacing import RateLimit
-    from bot.wiring import Core
     from handlers.alerts.delivery import Notifier
     from handlers.chat.settings import Settings
 

@@ -8,10 +8,10 @@ import logging
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+from bot.core import Core
 from bot.lifecycle import stop_on_signals
 from bot.slack.app import build_slack_app
 from bot.slack.web import EVENTS_PATH, build_web_app
-from bot.wiring import Core
 from handlers.chat.settings import secret
 
 log = logging.getLogger("callwatch.slack")

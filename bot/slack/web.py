@@ -22,9 +22,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
+from bot.core import Core
 from bot.health import add_health_routes
 from bot.slack import requests
-from bot.wiring import Core
 
 log = logging.getLogger("callwatch.slack.http")
 

@@ -13,10 +13,10 @@ import asyncio
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from bot.core import Core
 from bot.telegram.delivery import deliver
 from bot.telegram.render import render
 from bot.telegram.requests import is_for_another_bot, probe
-from bot.wiring import Core
 from handlers.chat.reply import Reply
 from handlers.chat.request import Role
 

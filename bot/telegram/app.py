@@ -35,7 +35,7 @@ from bot.telegram.commands import CommandBridge, log_failure
 from bot.telegram.dialogs import CHOICE_PREFIX, IDLE_TIMEOUT, GuidedDialog
 from bot.telegram.offsets import OffsetPoller, UpdateLedger
 from bot.telegram.webhook import webhook_app
-from bot.wiring import Core
+from bot.core import Core
 from handlers.chat.settings import secret
 
 log = logging.getLogger("callwatch.telegram")

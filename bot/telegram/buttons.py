@@ -14,10 +14,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.core import Core
 from bot.telegram.delivery import patiently
 from bot.telegram.render import MESSAGE_LIMIT, keyboard, parse_callback
 from bot.telegram.requests import chat_request
-from bot.wiring import Core
 
 POPUP_LIMIT = 200
 

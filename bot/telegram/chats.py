@@ -16,7 +16,7 @@ import logging
 from telegram import ChatMember, Update
 from telegram.ext import ContextTypes
 
-from bot.wiring import Core
+from bot.core import Core
 from handlers.alerts.delivery import ChannelChange, channel_gone, channel_moved
 
 log = logging.getLogger("callwatch.telegram")

@@ -11,10 +11,10 @@ import logging
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
+from bot.core import Core
 from bot.telegram.delivery import deliver
 from bot.telegram.render import RenderedReply, render
 from bot.telegram.requests import chat_request, command_parts
-from bot.wiring import Core
 from handlers.chat.reply import Reply
 
 log = logging.getLogger("callwatch.telegram")

@@ -21,9 +21,9 @@ from telegram import Bot, InputFile, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from bot.core import Core
 from bot.telegram.chats import chat_gone, chat_moved
 from bot.telegram.render import RenderedReply
-from bot.wiring import Core
 
 log = logging.getLogger("callwatch.telegram")
 

@@ -42,8 +42,8 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
+from bot.core import Core
 from bot.telegram.delivery import retry_seconds
-from bot.wiring import Core
 from storage import cursors
 
 log = logging.getLogger("callwatch.telegram")

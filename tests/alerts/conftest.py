@@ -17,8 +17,8 @@ import pytest
 from sqlmodel import select
 
 from bot.alert_worker import AlertWorker, WorkerOptions
+from bot.core import Core
 from bot.pacing import UNLIMITED, RateLimit
-from bot.wiring import Core
 from handlers.alerts.delivery import ChannelGoneError, RateLimitedError, TransientDeliveryError
 from handlers.chat.reply import Reply
 from handlers.chat.request import Platform

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from bot.console.notifier import post_due_to_console
-from bot.wiring import Core
+from bot.core import Core
 from handlers.chat.request import Platform
 from storage import subscriptions
 from storage.models import PostState

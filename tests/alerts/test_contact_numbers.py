@@ -8,7 +8,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.wiring import Core
+from bot.core import Core
 from storage.models import PostKind, PostState
 from tests.alerts.conftest import RecordingPlatform, WorkerMaker, log_contact, plan_rows, run, subscribe
 from tests.conftest import FrozenClock, RequestMaker

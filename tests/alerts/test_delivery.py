@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.core import Core
 from bot.pacing import RateLimit
-from bot.wiring import Core
 from handlers.alerts.delivery import ChannelMovedError
 from handlers.chat.reply import Reply
 from storage import subscriptions

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.wiring import Core
+from bot.core import Core
 from storage.models import PostKind, PostState
 from tests.alerts.conftest import RecordingPlatform, WorkerMaker, log_contact, plan_rows, run, subscribe
 from tests.conftest import FrozenClock, RequestMaker

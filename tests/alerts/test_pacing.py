@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from bot.alert_worker import AlertWorker, WorkerOptions
+from bot.core import Core
 from bot.pacing import DEFAULT_LIMITS, RateLimit
-from bot.wiring import Core
 from handlers.alerts.delivery import RateLimitedError
 from handlers.chat.reply import Reply
 from storage import alert_posts

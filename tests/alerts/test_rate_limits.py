@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import pytest
 
+from bot.core import Core
 from bot.slack.notifier import SlackNotifier
 from bot.telegram.notifier import TelegramNotifier
-from bot.wiring import Core
 from handlers.alerts.delivery import RateLimitedError
 from handlers.chat.reply import Reply
 from handlers.chat.settings import Settings

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from bot.alert_worker import AlertWorker, WorkerOptions
+from bot.core import Core
 from bot.pacing import UNLIMITED
-from bot.wiring import Core
 from storage import alert_posts
 from storage.models import PostState
 from tests.alerts.conftest import RecordingPlatform, WorkerMaker, log_contact, plan_rows, run, subscribe

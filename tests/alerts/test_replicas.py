@@ -15,8 +15,9 @@ from datetime import timedelta
 import pytest
 
 from bot.alert_worker import AlertWorker, WorkerOptions
+from bot.core import Core
 from bot.pacing import UNLIMITED
-from bot.wiring import Core, build_core
+from bot.wiring import build_core
 from handlers.chat.settings import Settings
 from storage import alert_posts
 from storage.database import Database

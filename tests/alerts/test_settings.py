@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from bot.core import Core
 from bot.telegram.chats import chat_gone, chat_moved
-from bot.wiring import Core
 from handlers.chat.request import Platform
 from storage import subscriptions
 from storage.models import PostKind, PostState

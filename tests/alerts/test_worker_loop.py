@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from bot.wiring import Core
+from bot.core import Core
 from tests.alerts.conftest import RecordingPlatform, WorkerMaker, log_contact, subscribe
 from tests.conftest import FrozenClock, RequestMaker
 

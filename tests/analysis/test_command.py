@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli.main import app
-from bot.wiring import Core
+from bot.core import Core
 from handlers.analysis.charts import (
     MIN_WINDOW_PIXELS,
     day_bars,

@@ -10,7 +10,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.wiring import Core
+from bot.core import Core
 from handlers.analysis.parameters import METRICS, AnalysisParameters
 from handlers.analysis.statistics import analyse
 from tests.conftest import RequestMaker

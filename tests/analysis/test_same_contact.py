@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.wiring import Core
+from bot.core import Core
 from storage import series
 from tests.conftest import RequestMaker
 

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from bot.wiring import Core
+from bot.core import Core
 from handlers.analysis.command import run_analysis
 from handlers.analysis.series import StrikeSeries, kyiv_midnights, window_starts
 from handlers.records.window import (

@@ -13,7 +13,7 @@ import dataclasses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.wiring import Core
+from bot.core import Core
 from handlers.chat.command import single_action
 from handlers.chat.request import ChatRequest, Role
 from handlers.registry import all_commands

@@ -10,10 +10,11 @@ from dataclasses import dataclass, field
 import pytest
 
 from bot import platforms
+from bot.core import Core
 from bot.pacing import RateLimit
 from bot.platforms import Listen
 from bot.supervisor import Backoff, run_services
-from bot.wiring import Core, build_core
+from bot.wiring import build_core
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest, Role
 from handlers.chat.settings import Settings

@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlmodel import col, select
 
-from bot.wiring import Core, build_core
+from bot.core import Core
+from bot.wiring import build_core
 from handlers.chat import forms
 from handlers.chat.forms import Choice, Field, FieldKind, Form, Moment, quote
 from handlers.chat.request import ChatRequest, Platform

@@ -3,7 +3,7 @@ whose slash commands share one namespace with every other app's."""
 
 from __future__ import annotations
 
-from bot.wiring import Core
+from bot.core import Core
 from handlers.chat.request import Platform
 from tests.conftest import RequestMaker
 

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.wiring import Core, build_core
+from bot.core import Core
+from bot.wiring import build_core
 from handlers.chat.request import ChatRequest, Platform
 from handlers.chat.settings import Settings
 from handlers.text.arguments import ArgumentError, count, parse, text_value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.wiring import Core
+from bot.core import Core
 from handlers.chat.command import single_action
 from handlers.chat.reply import Reply
 from handlers.chat.request import Platform

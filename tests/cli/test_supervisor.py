@@ -10,10 +10,10 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.core import Core
 from bot.health import add_health_routes
 from bot.platforms import Listen, StartupError
 from bot.supervisor import Backoff, keep_running, run_services
-from bot.wiring import Core
 from handlers.chat.request import Role
 
 FAST = Backoff(first=0.02, most=0.2, healthy_after=60)

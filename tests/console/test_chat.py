@@ -13,7 +13,8 @@ from sqlmodel import select
 
 from bot.console.chat import answer, completions, run_console, save_chart
 from bot.console.dialog import CANCELLED, ReadLine, Route, run_dialog
-from bot.wiring import Core, build_core
+from bot.core import Core
+from bot.wiring import build_core
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest, Platform
 from handlers.chat.settings import Settings

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from bot.wiring import Core
+from bot.core import Core
 from handlers.chat.reply import Visibility
 from handlers.chat.request import Platform
 from handlers.contacts.command import FORM

@@ -10,9 +10,10 @@ import pytest
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core import Core
 from bot.slack.app import build_slack_app
 from bot.slack.web import build_web_app
-from bot.wiring import Core, build_core
+from bot.wiring import build_core
 from handlers.chat.settings import Settings
 from tests.conftest import FrozenClock
 from tests.faults.conftest import stored_contacts

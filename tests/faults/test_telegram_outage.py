@@ -15,10 +15,11 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.core import Core
 from bot.telegram.app import build_application
 from bot.telegram.offsets import OffsetPoller, UpdateLedger
 from bot.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH, webhook_app
-from bot.wiring import Core, build_core
+from bot.wiring import build_core
 from handlers.chat.settings import Settings
 from tests.conftest import FrozenClock
 from tests.faults.conftest import stored_contacts

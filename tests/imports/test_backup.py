@@ -18,7 +18,8 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from bot.cli.main import app
-from bot.wiring import Core, build_core
+from bot.core import Core
+from bot.wiring import build_core
 from handlers.chat.request import Platform
 from handlers.chat.settings import Settings
 from handlers.imports.backup import read_backup, restore, write_backup

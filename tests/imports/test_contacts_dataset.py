@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from bot.wiring import Core
+from bot.core import Core
 from handlers.contacts.command import SAME_CONTACT_WITHIN
 from handlers.contacts.parties import parse_parties, parties_key
 from handlers.imports.importer import CONTACT_CONFIDENCES, CONTACT_KINDS, import_contacts

@@ -10,7 +10,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from bot.cli.main import app
-from bot.wiring import Core
+from bot.core import Core
 from handlers.imports.formats import UnknownFormatError, describe_columns, detect
 from handlers.imports.importer import import_contacts, import_file
 from storage.models import ContactReport, StrikeReport

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from bot.wiring import Core
+from bot.core import Core
 from handlers.chat.context import HandlerContext
 from handlers.imports.importer import import_contacts, import_file, import_strikes
 from handlers.imports.report import ImportFileError, exit_code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.wiring import Core
+from bot.core import Core
 from handlers.chat.request import Platform
 from handlers.records.messages import who
 from tests.conftest import RequestMaker

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from sqlalchemy import func, inspect, select, table
 
-from bot.wiring import Core
+from bot.core import Core
 
 
 def row_counter(core: Core, *, leave_out: frozenset[str] = frozenset()) -> Callable[[], dict[str, int]]:

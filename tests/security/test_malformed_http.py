@@ -21,12 +21,13 @@ from hypothesis import strategies as st
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core import Core
 from bot.slack.app import build_slack_app
 from bot.slack.web import EVENTS_PATH, build_web_app
 from bot.telegram.app import build_application
 from bot.telegram.offsets import UpdateLedger
 from bot.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH, webhook_app
-from bot.wiring import Core, build_core
+from bot.wiring import build_core
 from handlers.chat.settings import Settings
 from tests.conftest import FrozenClock
 from tests.security.counting import row_counter

@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from sqlmodel import col, select
 
+from bot.core import Core
 from bot.dialog import NOW, SKIP, Dialog, Submit
 from bot.slack.modals import DATE, TIME, VALUE, ZONE, submitted_text
-from bot.wiring import Core, build_core
+from bot.wiring import build_core
 from handlers.chat.forms import FieldKind, quote
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest, Platform

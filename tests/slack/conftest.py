@@ -26,11 +26,11 @@ from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core import Core
 from bot.slack.app import build_slack_app
 from bot.slack.client import rate_limit_retry
 from bot.slack.spelling import UMBRELLA
 from bot.slack.web import build_web_app
-from bot.wiring import Core
 from tests.slack.standin import StandinSlack
 
 SECRET = "test-signing-secret"

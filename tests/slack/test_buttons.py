@@ -10,8 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import select
 
 from bot.alert_worker import AlertWorker
+from bot.core import Core
 from bot.slack.notifier import SlackNotifier
-from bot.wiring import Core
 from storage.models import AlertPost
 from tests.conftest import FrozenClock
 from tests.slack.conftest import TOKEN, SlackClient

@@ -7,7 +7,7 @@ import time
 
 from sqlmodel import select
 
-from bot.wiring import Core
+from bot.core import Core
 from handlers.chat.command import ActionHandler
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Image, Reply

@@ -7,8 +7,8 @@ import asyncio
 import json
 from typing import Any
 
+from bot.core import Core
 from bot.slack import modals
-from bot.wiring import Core
 from handlers.contacts.command import CONFIDENCES, KINDS
 from handlers.contacts.command import FORM as CONTACT_FORM
 from tests.helpers import row_counts

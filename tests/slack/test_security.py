@@ -6,7 +6,7 @@ import time
 
 import sqlalchemy
 
-from bot.wiring import Core
+from bot.core import Core
 from tests.helpers import row_counts
 from tests.slack.conftest import SlackClient, command_body, signed_headers
 

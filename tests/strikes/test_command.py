@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from bot.wiring import Core
+from bot.core import Core
 from storage.models import StrikeReport
 from tests.conftest import RequestMaker
 from tests.helpers import row_counts

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from bot.wiring import Core
+from bot.core import Core
 from handlers.imports.importer import import_strikes
 from handlers.strikes.totals import contradiction, resolved_totals
 from storage.models import StrikeReport

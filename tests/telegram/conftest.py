@@ -10,9 +10,10 @@ from datetime import timedelta
 import pytest
 from telegram.ext import Application
 
+from bot.core import Core
 from bot.telegram.app import build_application
 from bot.telegram.offsets import OffsetPoller, UpdateLedger
-from bot.wiring import Core, build_core
+from bot.wiring import build_core
 from handlers.chat.settings import Settings
 from tests.conftest import FrozenClock
 from tests.telegram.standin import TOKEN, BotApiStandIn

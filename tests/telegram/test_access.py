@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.wiring import Core
+from bot.core import Core
 from storage.models import AuditEntry, ContactReport, PlatformCursor
 from tests.telegram.conftest import ADMIN, GROUP, STRANGER, RunningBot
 from tests.telegram.standin import BotApiStandIn

@@ -10,7 +10,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.wiring import Core
+from bot.core import Core
 from handlers.registry import all_commands
 from tests.chat.test_authorization import WORDING
 from tests.helpers import row_counts

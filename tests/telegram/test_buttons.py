@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.core import Core
 from bot.telegram.notifier import TelegramNotifier
-from bot.wiring import Core
 from handlers.chat.reply import Button, Reply
 from storage.models import ContactReport
 from tests.telegram.conftest import ADMIN, GROUP, RunningBot

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.wiring import Core
+from bot.core import Core
 from storage.models import ContactReport, StrikeReport, UserRole
 from tests.telegram.conftest import ADMIN, GROUP, RunningBot
 from tests.telegram.standin import BOT_USERNAME, BotApiStandIn

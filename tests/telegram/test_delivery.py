@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from bot.wiring import Core
+from bot.core import Core
 from storage.models import ChannelSubscription
 from tests.telegram.conftest import ADMIN, GROUP, RunningBot
 from tests.telegram.standin import BotApiStandIn

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.wiring import Core
+from bot.core import Core
 from storage.models import ContactReport, StrikeReport
 from tests.telegram.conftest import ADMIN, RunningBot, running
 from tests.telegram.standin import BotApiStandIn, Sent

@@ -6,7 +6,7 @@ import asyncio
 
 from sqlmodel import select
 
-from bot.wiring import Core
+from bot.core import Core
 from storage.models import ContactReport
 from tests.telegram.conftest import ADMIN, RunningBot, running
 from tests.telegram.standin import BotApiStandIn

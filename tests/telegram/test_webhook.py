@@ -9,10 +9,10 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from sqlmodel import select
 
+from bot.core import Core
 from bot.telegram.app import build_application
 from bot.telegram.offsets import UpdateLedger
 from bot.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH, webhook_app
-from bot.wiring import Core
 from storage.models import ContactReport, PlatformCursor
 from tests.telegram.conftest import ADMIN
 from tests.telegram.standin import BotApiStandIn

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.wiring import Core
+from bot.core import Core
 from tests.conftest import FrozenClock, RequestMaker
 
 
