@@ -46,8 +46,8 @@ from bot.core import Core
 from bot.wiring import build_core
 from handlers.chat.request import ChatRequest, Platform
 from handlers.chat.settings import Settings
-from handlers.contacts.command import SAME_CONTACT_WITHIN
 from handlers.contacts.parties import parties_key
+from handlers.contacts.same_contact import SAME_CONTACT_WITHIN
 from handlers.timeline.command import PAGE_SIZE
 from storage.database import Database
 from storage.models import AuditEntry, ContactReport, StrikeReport

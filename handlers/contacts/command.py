@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, tzinfo
+from datetime import tzinfo
 
 from handlers.chat import forms
-from handlers.chat.command import Command, reads_unless
+from handlers.chat.command import Command
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Reply, Visibility
 from handlers.chat.request import ChatRequest
 from handlers.contacts.parties import parse_parties, parties_key
+from handlers.contacts.same_contact import first_report_of
 from handlers.records import actions as report_actions
 from handlers.records.messages import contact_details, contact_headline
 from handlers.text import arguments
 from handlers.text.durations import parse_duration
 from handlers.text.times import parse_time
-from storage import audit, contacts, records
+from storage import audit, records
 from storage.models import ContactReport
 
 KINDS = ("call", "meeting", "message", "envoy")
 CONFIDENCES = ("confirmed", "reported", "unverified")
-SAME_CONTACT_WITHIN = timedelta(hours=2)  # two reports with an hour, same parties: one contact within this
-SAME_CONTACT_DAY = timedelta(hours=24)  # a date-only report is the same contact as any report on its day
 
 USAGE = """\
 /contact at=TIME parties=A,B [kind=call|meeting|message|envoy] [source=…] \
@@ -87,19 +86,6 @@ FORM = forms.Form(
 )
 
 
-def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
-    return report_actions.handle_report_command(
-        request,
-        ctx,
-        model=ContactReport,
-        fmt=_format,
-        usage=USAGE,
-        form=FORM,
-        log=_log,
-        on_retract=lambda session, contact: _run_hooks("retracted", session, contact, ctx),
-    )
-
-
 def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
     zone = ctx.channel_zone(request.channel)
     now = ctx.now()
@@ -134,14 +120,7 @@ def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
         **report_actions.provenance(request, now),
     )
     with ctx.db.transaction() as session:
-        root = contacts.window_root(
-            session,
-            contact.parties_key,
-            contact.occurred_at,
-            SAME_CONTACT_WITHIN,
-            time_known=contact.time_known,
-            day=SAME_CONTACT_DAY,
-        )
+        root = first_report_of(session, contact)
         contact.duplicate_of_id = root.id if root else None
         stored, inserted = records.insert_once(session, contact)
         if not inserted:
@@ -179,6 +158,12 @@ COMMAND = Command(
     name="contact",
     summary="log a leader-to-leader contact report (starts its readiness window); show or retract one",
     usage=USAGE,
-    handler=handle,
-    role_for=reads_unless("retract"),
+    actions=report_actions.report_actions(
+        model=ContactReport,
+        fmt=_format,
+        usage=USAGE,
+        form=FORM,
+        log=_log,
+        on_retract=lambda session, contact, ctx: _run_hooks("retracted", session, contact, ctx),
+    ),
 )

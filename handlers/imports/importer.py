@@ -25,6 +25,7 @@ import pandas as pd
 
 from handlers.chat.context import HandlerContext
 from handlers.contacts.parties import parse_parties, parties_key
+from handlers.contacts.same_contact import first_report_of
 from handlers.imports.formats import (
     CONTACTS,
     FORMATS,
@@ -51,7 +52,6 @@ from handlers.text.durations import parse_duration
 from handlers.text.times import TimeParseError, parse_time
 from handlers.text.zones import UnknownZoneError, resolve_zone
 from storage import audit, imports
-from storage.contacts import window_root
 from storage.models import ContactReport
 
 BATCH_ROWS = 100_000  # rows per transaction (and audit entry): big batches write the key index fewer times
@@ -410,7 +410,6 @@ def import_contacts(
     Times without a zone (in the `time` cell or a `zone` column) are in CALLWATCH_TZ. A contact with the same
     parties within two hours of one already stored is kept as a repeat report of it, as in chat.
     """
-    from handlers.contacts.command import SAME_CONTACT_WITHIN  # the chat path's rule for "the same contact"
 
     frame = _read_csv(path)
     report = ImportReport(what="contacts", format=CONTACT_FORMAT, rows=len(frame))
@@ -445,7 +444,7 @@ def import_contacts(
     inserted_ids: list[int] = []
     with ctx.db.transaction() as session:
         for done, contact in enumerate(contacts, start=before + 1):
-            root = window_root(session, contact.parties_key, contact.occurred_at, SAME_CONTACT_WITHIN)
+            root = first_report_of(session, contact)  # the chat path's rule for "the same contact"
             contact.duplicate_of_id = root.id if root else None
             stored = imports.insert_contact(session, contact)
             if stored is None:

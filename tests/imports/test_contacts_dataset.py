@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from bot.core import Core
-from handlers.contacts.command import SAME_CONTACT_WITHIN
 from handlers.contacts.parties import parse_parties, parties_key
+from handlers.contacts.same_contact import SAME_CONTACT_WITHIN
 from handlers.imports.importer import CONTACT_CONFIDENCES, CONTACT_KINDS, import_contacts
 from handlers.text.durations import parse_duration
 from handlers.text.times import TimeParseError, as_utc, parse_time
