@@ -82,8 +82,10 @@ def first_refused(text: str) -> int | None:
 
 def describe(char: str) -> str:
     code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # how Python keeps a byte that did not decode (console input, headers)
+        return f"a byte that is not UTF-8 text (0x{code - 0xDC00:02X})"
     if unicodedata.category(char) == "Cs":
-        return f"an unpaired surrogate (U+{code:04X}), which is not a character"
+        return f"an unpaired surrogate (U+{code:04X}, half of a pair, not a character)"
     name = _CONTROL_NAMES.get(code)
     return f"a control character (U+{code:04X}{', ' + name if name else ''})"
 
@@ -134,6 +136,9 @@ def fold(text: str) -> str:
     return " ".join(folded.split())
 
 
+_LOOKALIKE_SCRIPTS = {"LATIN": "Latin", "CYRILLIC": "Cyrillic", "GREEK": "Greek"}  # Unicode name prefix → script
+
+
 def scripts(word: str) -> set[str]:
     """The look-alike scripts (Latin, Cyrillic, Greek) whose letters appear in `word`."""
     found = set()
@@ -148,6 +153,3 @@ def scripts(word: str) -> set[str]:
         if script in _LOOKALIKE_SCRIPTS:
             found.add(_LOOKALIKE_SCRIPTS[script])
     return found
-
-
-_LOOKALIKE_SCRIPTS = {"LATIN": "Latin", "CYRILLIC": "Cyrillic", "GREEK": "Greek"}

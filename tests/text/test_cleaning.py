@@ -93,7 +93,8 @@ def test_names_are_compared_after_folding() -> None:
         ("one two\x0bthree", "notes contain a control character (U+000B) at position 8"),
         ("fine \x1c", "notes contain a control character (U+001C) at position 6"),
         ("a \x85", "notes contain a control character (U+0085) at position 3"),
-        ("x\ud800", "notes contain an unpaired surrogate (U+D800)"),
+        ("x\ud800", "notes contain an unpaired surrogate (U+D800, half of a pair, not a character) at position 2"),
+        ("caf\udce9", "notes contain a byte that is not UTF-8 text (0xE9) at position 4"),  # Latin-1 piped in
         ("source=Reuters tail\x9b", "notes contain a control character (U+009B) at position 5"),
     ],
 )
