@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import blocks, modals, spelling
+from bot.slack.ack_first import answer_every_listener_at_ack
 from bot.slack.client import web_client, webhook_client
 from bot.slack.inflight import InFlight
 from bot.slack.requests import from_button, from_slash_command
@@ -224,6 +225,9 @@ def build_slack_app(
         client=client or web_client(settings),
         signing_secret=signing_secret or secret(settings.slack_signing_secret) or "",
         request_verification_enabled=verify_requests,
+        # Answer Slack when the listener returns, not after polling for its ack every 10 ms; the listeners return
+        # at their ack and leave any later work running (ack_first.py), so deferred replies still follow.
+        process_before_response=True,
         name="callwatch",
     )
     listeners = SlackListeners(core, ack_budget)
@@ -237,4 +241,5 @@ def build_slack_app(
     async def on_error(error: Exception, body: Body) -> None:
         log.error("slack listener failed: %s", error, exc_info=error)
 
+    answer_every_listener_at_ack(app)
     return app

@@ -25,11 +25,13 @@ from slack_sdk.signature import SignatureVerifier
 from bot.core import Core
 from bot.health import add_health_routes
 from bot.slack import requests
+from bot.slack.ack_first import finish_pending
 
 log = logging.getLogger("callwatch.slack.http")
 
 EVENTS_PATH = "/slack/events"
 MAX_BODY = 1 << 20
+REPLIES_AT_SHUTDOWN = 5.0  # seconds a stopping server waits for replies still owed after their ack
 TIMESTAMP = "X-Slack-Request-Timestamp"
 SIGNATURE = "X-Slack-Signature"
 _INTERNAL_HEADERS = "x-slack-bolt-"  # bolt's own lazy-listener switches: never taken from outside
@@ -109,7 +111,11 @@ def build_web_app(core: Core, bolt_app: AsyncApp, *, signing_secret: str | None 
             return _refusal(503, "temporarily unable to handle this request; try again")
         return await to_aiohttp_response(bolt_response)
 
+    async def finish_replies(_app: web.Application) -> None:  # on shutdown: deferred replies still go out
+        await finish_pending(within=REPLIES_AT_SHUTDOWN)
+
     app = web.Application(client_max_size=MAX_BODY)
     app.add_routes([web.post(EVENTS_PATH, events)])
+    app.on_shutdown.append(finish_replies)
     add_health_routes(app, core.db, core.health)
     return app
