@@ -1,7 +1,9 @@
 """The timeline query: contacts and strikes merged newest first, paged, and the strikes inside a window.
 
 Each kind is read newest first along its time index and cut at the page's end before the two are merged, so
-a page near the top costs the same over a million strikes as over ten; the total is two index counts.
+a page near the top costs the same over a million strikes as over ten. The total is counted only up to a bound
+the caller gives (`count_limit`): past it the page says "at least", so the count does not grow with the history
+either.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ class WindowTotals:
 @dataclass(frozen=True)
 class TimelinePage:
     entries: list[ContactReport | StrikeReport]
-    total: int
+    total: int  # rows matching the filters, or the count limit when more match (then `total_is_floor`)
+    total_is_floor: bool = False
 
 
 def _contacts(filters: TimelineFilter) -> Select:
@@ -65,9 +68,14 @@ def _strikes(filters: TimelineFilter) -> Select:
     return query
 
 
-def page(session: Session, filters: TimelineFilter, *, limit: int, offset: int) -> TimelinePage:
+def page(
+    session: Session, filters: TimelineFilter, *, limit: int, offset: int, count_limit: int | None = None
+) -> TimelinePage:
     """One page, newest first. Each half is sorted and cut to `offset + limit` rows by its own time index
-    before the two are merged, so no query ever sorts the whole table."""
+    before the two are merged, so no query ever sorts the whole table.
+
+    With `count_limit`, each half counts at most `count_limit + 1` rows, so counting costs the same over a
+    million rows as over `count_limit`; a total above the limit comes back as the limit, `total_is_floor` set."""
     halves = []
     if filters.kind in (None, "contact"):
         halves.append(_contacts(filters))
@@ -76,8 +84,8 @@ def page(session: Session, filters: TimelineFilter, *, limit: int, offset: int) 
     total = 0
     candidates: list[tuple[datetime, int, str]] = []
     for half in halves:
-        part = half.subquery()
-        total += session.exec(select(func.count()).select_from(part)).one()
+        counted = half if count_limit is None else half.limit(count_limit + 1)
+        total += session.exec(select(func.count()).select_from(counted.subquery())).one()
         newest = half.order_by(None).order_by(text("at DESC"), text("id DESC")).limit(offset + limit)
         candidates += [(at, row_id, kind) for kind, row_id, at in session.exec(newest)]
     candidates.sort(key=lambda row: (row[0], row[1]), reverse=True)
@@ -91,7 +99,10 @@ def page(session: Session, filters: TimelineFilter, *, limit: int, offset: int) 
     if strike_ids:
         for strike in session.exec(select(StrikeReport).where(col(StrikeReport.id).in_(strike_ids))):
             loaded["strike", strike.id] = strike
-    return TimelinePage(entries=[loaded[kind, row_id] for kind, row_id in rows], total=total)
+    entries = [loaded[kind, row_id] for kind, row_id in rows]
+    if count_limit is not None and total > count_limit:
+        return TimelinePage(entries=entries, total=count_limit, total_is_floor=True)
+    return TimelinePage(entries=entries, total=total)
 
 
 def window_totals(

@@ -18,6 +18,9 @@ from storage import timeline
 from storage.models import ContactReport, StrikeReport
 
 PAGE_SIZE = 10
+# Entries counted past the page's first one; beyond that the title says "10,000+", so a page costs the same
+# over a million stored strikes as over ten thousand.
+COUNT_AHEAD = 10_000
 
 USAGE = """\
 /timeline [from=TIME] [to=TIME] [kind=contact|strike] [party=NAME] [page=N]
@@ -67,8 +70,9 @@ def _page_number(raw: str) -> int:
 
 def _page(ctx: HandlerContext, zone: tzinfo, filters: timeline.TimelineFilter, number: int, text: str) -> Reply:
     window = timedelta(seconds=ctx.settings.offsets_seconds[-1])
+    offset = (number - 1) * PAGE_SIZE
     with ctx.db.reader() as session:
-        result = timeline.page(session, filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
+        result = timeline.page(session, filters, limit=PAGE_SIZE, offset=offset, count_limit=offset + COUNT_AHEAD)
         lines: list[str] = []
         for entry in result.entries:
             if isinstance(entry, ContactReport):
@@ -86,7 +90,8 @@ def _page(ctx: HandlerContext, zone: tzinfo, filters: timeline.TimelineFilter, n
         base = " ".join(token for token in text.split() if not token.lower().startswith("page="))
         footer = f"More: /timeline {base} page={number + 1}".replace("  ", " ")
     noun = "entry" if result.total == 1 else "entries"
-    title = f"Timeline · page {number} of {pages} · {result.total} {noun}, newest first"
+    more = "+" if result.total_is_floor else ""  # counted up to the limit: at least this many
+    title = f"Timeline · page {number} of {pages:,}{more} · {result.total:,}{more} {noun}, newest first"
     return Reply(title=title, text="\n\n".join(lines), footer=footer)
 
 
