@@ -25,6 +25,8 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlmodel import Session, create_engine
 
+from storage import authority
+
 from storage.migration_heads import expected_heads
 
 if TYPE_CHECKING:  # alembic loads only to migrate or to answer a schema question the fast check cannot
@@ -117,7 +119,12 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A write transaction, committed on leaving the block, rolled back on an exception."""
+        """A write transaction, committed on leaving the block, rolled back on an exception.
+
+        Refused before it begins when a chat request is being served for a caller who may not write
+        (`storage.authority`: the backstop behind the router's role check).
+        """
+        authority.check_write()
         with Session(self._writer, expire_on_commit=False) as session, session.begin():
             yield session
 
