@@ -47,7 +47,7 @@ from handlers.imports.report import (
 from handlers.imports.weapon_classes import classify
 from handlers.strikes.totals import contradiction, resolved_totals
 from handlers.strikes.weapons import parse_weapons
-from handlers.text import arguments
+from handlers.text import arguments, cleaning
 from handlers.text.durations import parse_duration
 from handlers.text.times import TimeParseError, parse_time
 from handlers.text.zones import UnknownZoneError, resolve_zone
@@ -281,6 +281,10 @@ def parse_strikes(frame: pd.DataFrame, fmt: StrikeFormat) -> tuple[pd.DataFrame,
             labelled = value if column == "notes" else (column.replace("_", " ") + ": " + value)
             notes = notes.where(value == "", notes.where(notes == "", notes + "; ") + labelled)
     source = _column(frame, fmt.source).str.strip()
+    # The chat's text rule, cell by cell: invisible characters dropped, NFKC, control characters refused by row.
+    region = _cleaned(region, "region", errors)
+    source = _cleaned(source, fmt.source or "source", errors)
+    notes = _cleaned(notes, "notes", errors, block=True)
 
     keys = _source_keys(frame, fmt, started)
     parsed = pd.DataFrame(
@@ -306,6 +310,22 @@ def parse_strikes(frame: pd.DataFrame, fmt: StrikeFormat) -> tuple[pd.DataFrame,
         for row, message in errors[~good].items()
     ]
     return parsed[good], row_errors
+
+
+def _cleaned(values: pd.Series, column: str, errors: pd.Series, *, block: bool = False) -> pd.Series:
+    """`values` through the text-input rule every chat path uses (`handlers.text.cleaning`); a cell it refuses is
+    a row error naming the column and the character, and stays out of the import."""
+    clean = cleaning.clean_block if block else cleaning.clean_line
+    mapped: dict[str, str] = {}
+    for value in values.unique():
+        if not isinstance(value, str) or not value:
+            continue
+        try:
+            mapped[value] = clean(value, column)
+        except cleaning.UnsafeTextError as error:
+            _flag(errors, values == value, f"{column}: {error.detail}")
+            mapped[value] = ""
+    return values.map(lambda value: mapped.get(value, value) if isinstance(value, str) else value)
 
 
 def _text(values: pd.Series, limit: int) -> pd.Series:
