@@ -27,7 +27,7 @@ def from_slash_command(body: dict[str, Any]) -> ChatRequest:
         channel_id=body.get("channel_id", ""),
         command=command,
         text=text,
-        user_name=display_name(body.get("user_name")),
+        user_name=cleaning.platform_name(body.get("user_name")),
         idempotency_key=f"slack:cmd:{body.get('team_id', '')}:{body.get('user_id', '')}:{body.get('trigger_id', '')}",
         received_at=datetime.now(UTC),
     )
@@ -47,19 +47,10 @@ def from_button(body: dict[str, Any], action: dict[str, Any]) -> ChatRequest | N
         channel_id=channel,
         command=command,
         text=" ".join(part for part in (sub, action.get("value", "")) if part),
-        user_name=display_name(user.get("username") or user.get("name")),
+        user_name=cleaning.platform_name(user.get("username") or user.get("name")),
         idempotency_key=f"slack:action:{body.get('trigger_id', '')}:{action.get('action_ts', '')}",
         received_at=datetime.now(UTC),
     )
-
-
-def display_name(value: object) -> str | None:
-    """A name Slack sent, as we store it: a string under the text rule, control characters dropped (it is
-    Slack's, not typed here, so there is nobody to refuse it to)."""
-    if not isinstance(value, str):
-        return None
-    kept = "".join(char for char in cleaning.normalize(value) if not cleaning.is_refused(char))
-    return " ".join(kept.split())[:200] or None
 
 
 # --- which verified payloads the listeners can take ---------------------------------------------------------

@@ -10,6 +10,7 @@ from telegram import Message, Update, User
 
 from handlers.chat.context import HandlerContext
 from handlers.chat.request import ChatRequest, Platform
+from handlers.text import cleaning
 
 COMMAND_ALIASES = {"start": "help"}  # Telegram clients send /start when a person first opens the bot
 
@@ -29,8 +30,10 @@ def is_for_another_bot(message: Message | None, bot_username: str) -> bool:
     return addressee is not None and addressee.lower() != bot_username.lower()
 
 
-def display_name(user: User) -> str:
-    return f"{user.full_name} (@{user.username})" if user.username else user.full_name
+def display_name(user: User) -> str | None:
+    """How the person is named in "Logged by": their name as Telegram sends it, under the text rule."""
+    name = f"{user.full_name} (@{user.username})" if user.username else user.full_name
+    return cleaning.platform_name(name)
 
 
 def chat_request(update: Update, ctx: HandlerContext, *, command: str, text: str, key_suffix: str = "") -> ChatRequest:

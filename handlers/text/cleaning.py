@@ -153,3 +153,12 @@ def scripts(word: str) -> set[str]:
         if script in _LOOKALIKE_SCRIPTS:
             found.add(_LOOKALIKE_SCRIPTS[script])
     return found
+
+
+def platform_name(value: object, *, limit: int = 200) -> str | None:
+    """A name a platform sent (a Slack user name, a Telegram full name), as we store and show it: the text rule
+    applied, refused characters dropped rather than refused (nobody typed it here, so there is nobody to tell)."""
+    if not isinstance(value, str):
+        return None
+    kept = "".join(char for char in normalize(value) if not is_refused(char))
+    return " ".join(kept.split())[:limit] or None
