@@ -49,16 +49,25 @@ class Router:
             try:
                 reply, action = self._dispatch(name, dataclasses.replace(request, language=language))
                 outcome = "ok" if reply.ok else "refused"
-            except Exception:
+            except Exception as error:
                 error_id = uuid.uuid4().hex[:8]
                 outcome = f"error:{error_id}"
-                log.exception("command /%s failed (error %s)", name, error_id)
-                reply = Reply.error(
-                    _(
-                        "Something went wrong on our side (error {error_id}). Nothing was changed; "
-                        "try again, or give an admin this error id."
-                    ).format(error_id=error_id)
-                )
+                if _database_away(error):  # not a bug: say what is wrong and that nothing changed
+                    log.warning("command /%s: the database is not answering (error %s)", name, error_id)
+                    reply = Reply.error(
+                        _(
+                            "The database is not answering right now, so nothing was changed. Try again in a "
+                            "minute; if it persists, give an admin this error id: {error_id}."
+                        ).format(error_id=error_id)
+                    )
+                else:
+                    log.exception("command /%s failed (error %s)", name, error_id)
+                    reply = Reply.error(
+                        _(
+                            "Something went wrong on our side (error {error_id}). Nothing was changed; "
+                            "try again, or give an admin this error id."
+                        ).format(error_id=error_id)
+                    )
             finally:
                 log.info(
                     "command handled",
@@ -119,3 +128,10 @@ class Router:
         except authority.WriteRefusedError as refused:
             log.error("/%s %s tried to write for a %s: declare the action's role", name, action.name, role)
             return Reply.error(rules.refusal(request, role, Role(refused.needed), f"/{name}")), action.name
+
+
+def _database_away(error: BaseException) -> bool:
+    """The database could not be reached or dropped the connection (an outage, not a fault in our code)."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    return isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated)
