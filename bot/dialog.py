@@ -2,9 +2,11 @@
 
 It is derived from the handler's form and only collects answers: choices become buttons, a moment offers
 "Now / 1 hour ago / Type a time", an optional field offers Skip (and, once everything required is answered, Done),
-a count is checked to be a number before it is accepted. At the end the answers go through the form's one submit
-function (`Form.command_text`), so the handler judges them exactly as if they had been typed; an answer it rejects
-sends the person back to that one question with the handler's own complaint (`Dialog.rejected`).
+a count is checked to be a number before it is accepted. A form that starts filled in (Edit on a draft) starts
+with those answers: each question shows its answer so far and offers Keep (and Clear instead of Skip). At the end
+the answers go through the form's one submit function (`Form.command_text`), so the handler judges them exactly as
+if they had been typed; an answer it rejects sends the person back to that one question with the handler's own
+complaint (`Dialog.rejected`).
 
 This module knows no platform: it takes a button's value or a typed text and says what to show next. Each adapter
 draws the buttons its own way (Telegram inline keyboards, numbered options in the console).
@@ -21,6 +23,8 @@ from handlers.text import arguments
 TYPE_IT = "\x00type"  # the "Type a time" button: the next text answers the question
 SKIP = "\x00skip"
 DONE = "\x00done"  # leave the remaining optional questions unanswered and submit
+KEEP = "\x00keep"  # a form that starts filled in (an Edit): keep this answer as it is
+SHOWN = 200  # characters of a current answer repeated in its question
 
 NOW, HOUR_AGO = "now", "1h ago"
 _BLANKS = " \t\r\n"
@@ -71,13 +75,26 @@ class Dialog:
     typing: bool = False  # after "Type a time": the next text answers the current question
     revisiting: bool = False  # re-asking one rejected answer: the others stand, so submit right after it
 
+    def __post_init__(self) -> None:
+        """A form that starts filled in starts with those answers: each question offers Keep."""
+        for item in self.form.fields:
+            value = self.form.initial_text(item.name)
+            if value.strip() and item.name not in self.answers:
+                self.answers[item.name] = value
+
     @property
     def current(self) -> Field:
         return self.form.fields[self.index]
 
     @property
     def intro(self) -> str:
-        return f"{self.form.title}: {len(self.form.fields)} questions. /cancel stops; nothing is stored before the end."
+        count = len(self.form.fields)
+        if self.form.initial:
+            return (
+                f"{self.form.title}: {count} questions, each with its answer so far: Keep it, or give a new one "
+                "(Done sends them). /cancel stops; nothing changes before the end."
+            )
+        return f"{self.form.title}: {count} questions. /cancel stops; nothing is stored before the end."
 
     def question(self, problem: str | None = None) -> Question:
         """The current question, with the reason it is asked again when there is one."""
@@ -88,6 +105,10 @@ class Dialog:
         lines.append(f"({self.index + 1}/{len(self.form.fields)}) {item.asked}")
         if item.hint:
             lines.append(item.hint)
+        so_far = self._kept(item)
+        if so_far:
+            shown = so_far if len(so_far) <= SHOWN else so_far[: SHOWN - 1] + "…"
+            lines.append(f"Now: {shown}")
         return Question(item, "\n".join(lines), self._options(item))
 
     def start(self) -> Ask:
@@ -133,17 +154,22 @@ class Dialog:
 
     # --- internals ------------------------------------------------------------------------------------------
     def _options(self, item: Field) -> tuple[Option, ...]:
+        kept = (Option("Keep", KEEP),) if self._kept(item) else ()
         if item.kind is FieldKind.CHOICE:
             options = tuple(Option(choice.label, choice.value) for choice in item.choices)
         elif item.kind is FieldKind.MOMENT:
-            options = (Option("Now", NOW), Option("1 hour ago", HOUR_AGO), Option("Type a time", TYPE_IT))
+            options = (*kept, Option("Now", NOW), Option("1 hour ago", HOUR_AGO), Option("Type a time", TYPE_IT))
         else:
-            options = ()
+            options = kept
         if not item.required:
-            options += (Option("Skip", SKIP),)
+            options += (Option("Clear" if kept else "Skip", SKIP),)
             if self._required_answered() and not self.revisiting and self.index + 1 < len(self.form.fields):
                 options += (Option("Done", DONE),)
         return options
+
+    def _kept(self, item: Field) -> str | None:
+        """The answer so far that Keep would keep: none for an answer being asked again (it was refused)."""
+        return None if self.revisiting else self.answers.get(item.name)
 
     def _required_answered(self) -> bool:
         return all(item.name in self.answers for item in self.form.fields if item.required)
@@ -154,6 +180,8 @@ class Dialog:
             return Ask(self.question())
         if option.value == DONE:
             return self._submit()
+        if option.value == KEEP:
+            return self._record(self.answers.get(self.current.name, ""), said=f"{self.current.label}: kept")
         said = f"{self.current.label}: {option.label}"
         return self._record("" if option.value == SKIP else option.value, said=said)
 

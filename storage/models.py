@@ -252,6 +252,8 @@ class StrikeDraft(SQLModel, table=True):
     `StrikeReport` only when its author confirms it. Short-lived: it expires, and is deleted a day after that."""
 
     __tablename__ = "strike_draft"
+    # Ids are never reused (SQLite would reuse a deleted row's): an old preview's buttons name only their own draft.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Field(default=None, primary_key=True)
     author: str = Field(index=True)  # platform:user; only they may confirm, edit or cancel it

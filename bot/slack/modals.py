@@ -4,17 +4,24 @@ The form is declared once by the handler (`handlers/chat/forms.py`); this module
 input block whose `block_id` is the field's name, except a moment, which is three blocks (`at_date`, `at_time`,
 `at_zone`) joined back into `at=`. A submit goes through the form's own `command_text`, so the handler validates
 it as typed text and its errors, keyed by argument, come back here to be shown under their fields.
+
+A form that starts filled in (Edit on a draft) shows its values in the inputs, and the action its submit runs
+(`edit 17`) rides in the view's `private_metadata`, which only the app sets, so the submit goes back to that draft.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
 from handlers.chat.forms import NOTES, Answer, Field, FieldKind, Form, Moment
 
 CALLBACK_PREFIX = "callwatch:"  # view callback_id: `callwatch:contact`
+_ACTION = re.compile(r"[a-z]+ [0-9]{1,12}")  # what a filled-in form's submit may run: an action word and an id
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # a datepicker's initial_date
+_CLOCK = re.compile(r"\d{2}:\d{2}")  # a timepicker's initial_time
 VALUE = "value"  # the action_id of the single element in each input block
 DATE, TIME, ZONE = "_date", "_time", "_zone"  # a moment's three blocks: `at_date`, `at_time`, `at_zone`
 TITLE_LIMIT = 24  # Slack's limit for a modal's title, submit and close texts
@@ -25,15 +32,17 @@ Block = dict[str, Any]
 
 
 def view(form: Form, channel_id: str, today: date) -> dict[str, Any]:
-    """The modal for `form`, remembering the channel it was opened from; the date picker starts at `today`."""
-    blocks = [block for item in form.fields for block in _blocks(item, today)]
+    """The modal for `form`, remembering the channel it was opened from; the date picker starts at `today` unless
+    the form starts with a date."""
+    blocks = [block for item in form.fields for block in _blocks(item, today, form.initial.get(item.name))]
+    metadata = {"channel_id": channel_id, **({"action": form.action} if form.action else {})}
     return {
         "type": "modal",
         "callback_id": f"{CALLBACK_PREFIX}{form.command}",
         "title": _plain(form.title[:TITLE_LIMIT]),
         "submit": _plain(form.submit_label[:TITLE_LIMIT]),
         "close": _plain("Cancel"),
-        "private_metadata": json.dumps({"channel_id": channel_id}),
+        "private_metadata": json.dumps(metadata),
         "blocks": blocks,
     }
 
@@ -44,10 +53,21 @@ def command_of(view_payload: dict[str, Any]) -> str:
 
 
 def channel_of(view_payload: dict[str, Any]) -> str:
+    return str(_metadata(view_payload).get("channel_id", ""))
+
+
+def action_of(view_payload: dict[str, Any]) -> str:
+    """The action a filled-in form's submit runs (`edit 17`), or "" (the command's own: log)."""
+    action = str(_metadata(view_payload).get("action", ""))
+    return action if _ACTION.fullmatch(action) else ""
+
+
+def _metadata(view_payload: dict[str, Any]) -> dict[str, Any]:
     try:
-        return str(json.loads(view_payload.get("private_metadata") or "{}").get("channel_id", ""))
-    except (json.JSONDecodeError, AttributeError):
-        return ""
+        metadata = json.loads(view_payload.get("private_metadata") or "{}")
+    except (json.JSONDecodeError, TypeError):
+        return {}
+    return metadata if isinstance(metadata, dict) else {}
 
 
 def submitted_values(form: Form, view_payload: dict[str, Any]) -> dict[str, Answer]:
@@ -67,8 +87,11 @@ def submitted_values(form: Form, view_payload: dict[str, Any]) -> dict[str, Answ
 
 
 def submitted_text(form: Form, view_payload: dict[str, Any]) -> str:
-    """The submitted view as the command text a person would type (through the form's one submit function)."""
-    return form.command_text(submitted_values(form, view_payload))
+    """The submitted view as the command text a person would type (through the form's one submit function),
+    after the action it was opened for (`edit 17 at=… drones=…`)."""
+    text = form.command_text(submitted_values(form, view_payload))
+    action = action_of(view_payload)
+    return f"{action} {text}".strip() if action and not text.startswith(action) else text
 
 
 def field_errors(form: Form, errors: dict[str, str]) -> dict[str, str]:
@@ -86,48 +109,60 @@ def field_errors(form: Form, errors: dict[str, str]) -> dict[str, str]:
 
 
 # --- drawing ------------------------------------------------------------------------------------------------
-def _blocks(item: Field, today: date) -> list[Block]:
+def _blocks(item: Field, today: date, initial: Answer | None = None) -> list[Block]:
     if item.kind is FieldKind.MOMENT:
+        moment = initial if isinstance(initial, Moment) else Moment()
+        day = moment.date if _DAY.fullmatch(moment.date) else today.isoformat()
+        clock = {"initial_time": moment.time} if _CLOCK.fullmatch(moment.time) else {}
         return [
-            _input(item.name + DATE, item.label, {"type": "datepicker", "initial_date": today.isoformat()}, item),
+            _input(item.name + DATE, item.label, {"type": "datepicker", "initial_date": day}, item),
             _input(
                 item.name + TIME,
                 "Time",
-                {"type": "timepicker"},
+                {"type": "timepicker", **clock},
                 optional=True,
                 hint="Leave empty if only the day is known.",
             ),
             _input(
                 item.name + ZONE,
                 "Time zone",
-                _text_element("the channel's zone, e.g. UTC, Kyiv, +03:00", max_length=40),
+                _text_element("the channel's zone, e.g. UTC, Kyiv, +03:00", max_length=40, initial=moment.zone),
                 optional=True,
             ),
         ]
-    return [_input(item.name, item.label, _element(item), item)]
+    return [_input(item.name, item.label, _element(item, initial if isinstance(initial, str) else ""), item)]
 
 
-def _element(item: Field) -> dict[str, Any]:
+def _element(item: Field, initial: str = "") -> dict[str, Any]:
     if item.kind is FieldKind.CHOICE:
         options = [{"text": _plain(choice.label), "value": choice.value} for choice in item.choices]
         element: dict[str, Any] = {"type": "static_select", "options": options}
-        if item.default is not None:
-            element["initial_option"] = next(o for o in options if o["value"] == item.default)
+        chosen = initial if initial in {choice.value for choice in item.choices} else item.default
+        if chosen is not None:
+            element["initial_option"] = next(o for o in options if o["value"] == chosen)
         return element
     if item.kind is FieldKind.COUNT:
         element = {"type": "number_input", "is_decimal_allowed": False, "min_value": "0"}
         if item.placeholder:
             element["placeholder"] = _plain(item.placeholder[:PLACEHOLDER_LIMIT])
+        if initial.isascii() and initial.isdigit():
+            element["initial_value"] = initial
         return element
-    return _text_element(item.placeholder, multiline=item.kind is FieldKind.MULTILINE, max_length=item.max_length)
+    return _text_element(
+        item.placeholder, multiline=item.kind is FieldKind.MULTILINE, max_length=item.max_length, initial=initial
+    )
 
 
-def _text_element(placeholder: str | None, *, multiline: bool = False, max_length: int | None = None) -> Block:
+def _text_element(
+    placeholder: str | None, *, multiline: bool = False, max_length: int | None = None, initial: str = ""
+) -> Block:
     element: dict[str, Any] = {"type": "plain_text_input", "multiline": multiline}
     if placeholder:
         element["placeholder"] = _plain(placeholder[:PLACEHOLDER_LIMIT])
     if max_length:
         element["max_length"] = max_length
+    if initial.strip():
+        element["initial_value"] = initial[:max_length] if max_length else initial  # Slack refuses a longer one
     return element
 
 

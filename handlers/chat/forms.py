@@ -6,10 +6,14 @@ Slack as a modal, Telegram and the console as a guided dialog. Whatever a person
 `command_text`, which writes it as the `key=value` text they could have typed. So the handler's grammar, its
 cleaning rule, its validation and its error messages apply to a form exactly as to a typed command, and an error
 names the argument, which each platform maps back onto the field.
+
+A form may start filled in (`initial`: the values a draft already holds, for its Edit button) and may name the
+action its submit runs (`action`: `edit 17`), so the filled-in text goes back to the draft it came from.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -82,13 +86,28 @@ class Form:
     title: str  # "Log a contact"
     fields: tuple[Field, ...]
     submit_label: str = "Log it"
+    # Values the fields start with (a draft being edited); every platform shows them and a submit keeps what is
+    # left as it was. Names must be the form's fields.
+    initial: Mapping[str, Answer] = field(default_factory=dict, hash=False)
+    # Words a submit puts before the fields (`edit 17`): the action it runs instead of the command's default.
+    action: str = ""
     _by_name: dict[str, Field] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_name = {item.name: item for item in self.fields}
         if len(by_name) != len(self.fields):
             raise ValueError(f"form {self.command}: a field name is used twice")
+        unknown = set(self.initial) - set(by_name)
+        if unknown:
+            raise ValueError(f"form {self.command}: initial values for undeclared fields {', '.join(sorted(unknown))}")
+        if self.action and not _ACTION.fullmatch(self.action):
+            raise ValueError(f"form {self.command}: action {self.action!r} is not an action word and an id")
         object.__setattr__(self, "_by_name", by_name)
+
+    def initial_text(self, name: str) -> str:
+        """The value field `name` starts with, as text (a moment's parts joined); empty when it starts blank."""
+        given = self.initial.get(name)
+        return given.text() if isinstance(given, Moment) else (given or "")
 
     def field(self, name: str) -> Field | None:
         return self._by_name.get(name)
@@ -116,7 +135,7 @@ class Form:
                 parts.append(f"{item.name}={quote(text)}")
         if notes:
             parts.append(quote(notes))
-        return " ".join(parts)
+        return " ".join([self.action, *parts] if self.action else parts)
 
 
 def choices(values: Iterable[str]) -> tuple[Choice, ...]:
@@ -124,6 +143,7 @@ def choices(values: Iterable[str]) -> tuple[Choice, ...]:
     return tuple(Choice(value, value.capitalize()) for value in values)
 
 
+_ACTION = re.compile(r"[a-z]+ [0-9]{1,12}")  # `edit 17`: a word and a record's id, nothing a person typed
 _CLOSING = {'"': '"', "„": "“"}  # the grammar's quote pairs used here: `"` closes `"`; only `“` closes `„`
 
 

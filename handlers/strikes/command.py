@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import tzinfo
+from typing import Any
 
 from handlers.chat import forms
-from handlers.chat.command import Command, reads_unless
+from handlers.chat.command import Command
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Reply, Visibility
 from handlers.chat.request import ChatRequest
 from handlers.records import actions as report_actions
 from handlers.records.messages import strike_details, strike_headline
+from handlers.strikes import from_report
 from handlers.strikes.totals import contradiction, resolved_totals
 from handlers.strikes.weapons import parse_weapons
 from handlers.text import arguments
@@ -27,7 +29,13 @@ USAGE = """\
 Give drones=, missiles= or weapons=. drones= and missiles= are totals; weapons= may detail all of them or only the
 models that were named, so each total must be at least what weapons= lists of its class (drones=10 with
 weapons="Shahed-136:20" is refused). A total left out is the sum of its class in weapons=.
-Example: /strike at="2025-07-04 01:00 Kyiv" drones=539 missiles=11 region=Kyiv source=kpszsu"""
+Example: /strike at="2025-07-04 01:00 Kyiv" drones=539 missiles=11 region=Kyiv source=kpszsu
+Keys in Ukrainian too: коли= or час= (at=), дрони=, ракети=, зброя= (weapons=), регіон= or область=, загиблі=,
+поранені=, джерело= (source=), нотатки= (notes=).
+An Air Force report: forward it to the bot on Telegram, use "Log as strike report" on a Slack message, or paste it
+after /strike (no key=value). The bot shows what it read with Confirm, Edit and Cancel and stores it on Confirm;
+the same night from the same source is stored once. Typed: /strike preview [source=LINK] and the report on the
+next line; /strike confirm N · /strike edit N · /strike cancel N act on preview N."""
 
 FORM = forms.Form(
     command="strike",
@@ -62,13 +70,13 @@ FORM = forms.Form(
 )
 
 
-def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
-    return report_actions.handle_report_command(
-        request, ctx, model=StrikeReport, fmt=_format, usage=USAGE, form=FORM, log=_log
-    )
-
-
 def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
+    """Typed arguments log a strike as always; a pasted Air Force report (no `key=value`) is previewed instead."""
+    return from_report.typed_or_pasted(request, ctx, lambda: _log_typed(request, ctx))
+
+
+def _fields(text: str, request: ChatRequest, ctx: HandlerContext) -> dict[str, Any]:
+    """The strike's fields from typed arguments, checked; every complaint is an `ArgumentError` naming its field."""
     zone = ctx.channel_zone(request.channel)
     now = ctx.now()
     spec = {
@@ -82,7 +90,7 @@ def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
         "source": arguments.text_value(200),
         "notes": arguments.text_value(arguments.MAX_TEXT),
     }
-    parsed = arguments.parse(request.text, spec, command="strike", joinable=frozenset({"at"}))
+    parsed = arguments.parse(text, spec, command="strike", joinable=frozenset({"at"}))
     if "at" not in parsed.values:
         raise arguments.ArgumentError("at= is required: when did the strike start?", field="at")
     if not {"drones", "missiles", "weapons"} & parsed.values.keys():
@@ -95,19 +103,24 @@ def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
     if problem:
         raise arguments.ArgumentError(problem[1], field=problem[0])
     drones, missiles = resolved_totals(weapons, **given)
-    strike = StrikeReport(
-        started_at=parsed.values["at"].at,
-        time_known=parsed.values["at"].time_known,
-        drones=drones,
-        missiles=missiles,
-        weapons=weapons,
-        region=parsed.get("region"),
-        killed=parsed.get("killed"),
-        injured=parsed.get("injured"),
-        source=parsed.get("source"),
-        notes=parsed.notes,
-        **report_actions.provenance(request, now),
-    )
+    return {
+        "started_at": parsed.values["at"].at,
+        "time_known": parsed.values["at"].time_known,
+        "drones": drones,
+        "missiles": missiles,
+        "weapons": weapons,
+        "region": parsed.get("region"),
+        "killed": parsed.get("killed"),
+        "injured": parsed.get("injured"),
+        "source": parsed.get("source"),
+        "notes": parsed.notes,
+    }
+
+
+def _log_typed(request: ChatRequest, ctx: HandlerContext) -> Reply:
+    zone = ctx.channel_zone(request.channel)
+    now = ctx.now()
+    strike = StrikeReport(**_fields(request.text, request, ctx), **report_actions.provenance(request, now))
     with ctx.db.transaction() as session:
         stored, inserted = records.insert_once(session, strike)
         if inserted:
@@ -139,6 +152,8 @@ COMMAND = Command(
     name="strike",
     summary="log a strike report (drones, missiles, weapons, region, casualties); show or retract one",
     usage=USAGE,
-    handler=handle,
-    role_for=reads_unless("retract"),
+    actions=(
+        *report_actions.report_actions(model=StrikeReport, fmt=_format, usage=USAGE, form=FORM, log=_log),
+        *from_report.actions(form=FORM, read_fields=_fields, usage=USAGE),
+    ),
 )

@@ -20,7 +20,27 @@ from typing import Any
 from handlers.text import cleaning
 
 QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“"}
-_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)=(.*)$", re.DOTALL)
+# A key is Latin or Cyrillic letters (`drones=`, `дрони=`): Ukrainian spellings are aliases of the English keys.
+_KEY = re.compile(r"^([A-Za-z\u0400-\u04ff][A-Za-z0-9_\u0400-\u04ff-]*)=(.*)$", re.DOTALL)
+# Ukrainian argument keys, each an alias of the English key it names: it applies wherever a command takes that key,
+# and errors name the key as it was typed. Commands keep their English names.
+ALIASES: Mapping[str, str] = {
+    "коли": "at",
+    "час": "at",
+    "дрони": "drones",
+    "ракети": "missiles",
+    "зброя": "weapons",
+    "регіон": "region",
+    "область": "region",
+    "загиблі": "killed",
+    "поранені": "injured",
+    "джерело": "source",
+    "сторони": "parties",
+    "вид": "kind",
+    "тривалість": "duration",
+    "причина": "reason",
+    "нотатки": "notes",
+}
 MAX_TEXT = 2000
 MAX_INPUT = 8000
 ECHO = 40  # characters of a bad value quoted back in its error message
@@ -139,6 +159,7 @@ def parse(
     tokens = tokenize(text)
     parsed = Parsed()
     words: list[str] = []
+    typed: dict[str, str] = {}  # argument → the key as it was typed (`drones` → `дрони`)
     index = 0
     while index < len(tokens):
         token = tokens[index]
@@ -150,21 +171,24 @@ def parse(
                 raise ArgumentError(f"/{command} does not take free text ({_echo(token.text)}); see /help {command}")
             words.append(token.text)
             continue
-        key = token.key
+        spelled = token.key
+        key = ALIASES.get(spelled, spelled) if ALIASES.get(spelled) in spec else spelled
         if key not in spec:
             known = ", ".join(f"{name}=" for name in spec)
-            raise ArgumentError(f"/{command} has no argument {key}= (it takes {known})", field=key)
+            raise ArgumentError(f"/{command} has no argument {spelled}= (it takes {known})", field=key)
         if key in parsed.values:
-            raise ArgumentError(f"{key}= is given twice", field=key)
-        _refuse_controls(token.text, f"{key}=", field=key)
+            also = f" (as {typed[key]}= and {spelled}=)" if typed[key] != spelled else ""
+            raise ArgumentError(f"{spelled}= is given twice{also}", field=key)
+        typed[key] = spelled
+        _refuse_controls(token.text, f"{spelled}=", field=key)
         if not token.text.strip():
-            raise ArgumentError(f"{key}= needs a value", field=key)
+            raise ArgumentError(f"{spelled}= needs a value", field=key)
         converter = spec[key]
         if key in joinable:
-            value, used = _convert_joined(key, converter, token.text, tokens[index:])
+            value, used = _convert_joined(spelled, converter, token.text, tokens[index:], field=key)
             index += used
         else:
-            value = _convert(key, converter, token.text)
+            value = _convert(spelled, converter, token.text, field=key)
         parsed.values[key] = value
     parsed.words = _clean_words(words, given=parsed.values.get("notes"))
     if parsed.notes and len(parsed.notes) > MAX_TEXT:
@@ -194,16 +218,19 @@ def _clean_words(words: list[str], *, given: str | None) -> list[str]:
     return cleaned
 
 
-def _convert(key: str, converter: Converter, raw: str) -> Any:
+def _convert(key: str, converter: Converter, raw: str, *, field: str | None = None) -> Any:
+    """`key` is the argument as typed (named in the error); `field` the argument it fills, when that differs."""
     try:
         return converter(raw)
     except ArgumentError:
         raise
     except (ValueError, ArithmeticError) as error:
-        raise ArgumentError(f"{key}={_shown(raw)}: {error}", field=key) from None
+        raise ArgumentError(f"{key}={_shown(raw)}: {error}", field=field or key) from None
 
 
-def _convert_joined(key: str, converter: Converter, first: str, rest: list[Token]) -> tuple[Any, int]:
+def _convert_joined(
+    key: str, converter: Converter, first: str, rest: list[Token], *, field: str | None = None
+) -> tuple[Any, int]:
     """Try the longest run of following bare words (up to three) that still converts; fall back to one."""
     bare: list[str] = []
     for token in rest[:3]:
@@ -215,7 +242,7 @@ def _convert_joined(key: str, converter: Converter, first: str, rest: list[Token
             return converter(" ".join([first, *bare[:used]])), used
         except (ValueError, ArithmeticError):
             continue
-    return _convert(key, converter, first), 0
+    return _convert(key, converter, first, field=field), 0
 
 
 # --- converters ---------------------------------------------------------------------------------------------

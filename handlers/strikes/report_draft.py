@@ -1,0 +1,268 @@
+"""An Air Force report read into the strike report it would become: the values a draft holds until Confirm.
+
+Pure: text and where it came from in, values out; storage and chat live in `from_report.py`.
+
+- **When**: the Air Force counts a night from 18:00 Kyiv the evening before to the morning it is named after
+  ("у ніч на 4 липня (з 18:00 3 липня)"), and the Air Force data set the importer reads starts its overnight
+  rows there too. So the night of 4 July is stored as starting 3 July 18:00 Kyiv: the same place on the timeline
+  as the imported row of the same report, and a call on the afternoon of 3 July is followed by it.
+- **Counts** the text does not state stay unknown (`None`); a draft with an unknown total cannot be confirmed
+  until someone fills it in with Edit. The parser's destroyed, lost-from-radar and hit counts have no column in
+  the strike table, so they are kept in the notes, in words.
+- **Same source, same night, one report**: the key is the origin (the channel or Slack conversation of the post,
+  else the issuing command) and the night. The origin of a link is the link without its last part, the post:
+  `https://t.me/kpszsu/12345` → `t.me/kpszsu`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from handlers.airforce import ParsedReport, Refusal, parse_report
+from handlers.strikes.totals import contradiction
+from handlers.text import cleaning
+
+KYIV = ZoneInfo("Europe/Kyiv")
+COUNT_STARTS = time(18, 0)  # the Air Force's night starts at 18:00 Kyiv the evening before
+SOURCE_LIMIT = 200  # as typed `source=`; the Edit form's field holds no more
+NOTES_LIMIT = 2000
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+
+# Where the night came from: the text named it, or it was completed with the post's date or today's.
+NIGHT_STATED, NIGHT_FROM_POST, NIGHT_FROM_TODAY, NIGHT_UNKNOWN = "stated", "post", "this year", "unknown"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a report text came from: a forwarded post's channel and link, a Slack message's permalink, or nothing
+    (pasted). `posted_at` is the post's own time when known; a paste only has the time it arrived."""
+
+    source: str | None = None
+    posted_at: datetime | None = None
+
+    @property
+    def forwarded(self) -> bool:
+        return self.posted_at is not None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The strike fields (`strike`, as stored on Confirm) and what the parser read (`reading`, for the preview)."""
+
+    strike: dict[str, Any]
+    reading: dict[str, Any]
+
+    @property
+    def source_key(self) -> str | None:
+        night = night_of(self.started_at, bool(self.strike.get("time_known", True))) if self.started_at else None
+        return key_for(self.reading.get("origin") or "unknown", night) if night else None
+
+    @property
+    def started_at(self) -> datetime | None:
+        raw = self.strike.get("started_at")
+        return datetime.fromisoformat(raw) if raw else None
+
+
+def read(text: str, origin: Origin, received_at: datetime) -> Draft | Refusal:
+    """The report in `text` as a draft, or the parser's refusal.
+
+    The parser completes a date given without a year from the posting date, and takes a report that names no date
+    at all as of the day it was posted. A forwarded post's date is a fact; a paste only has the time it arrived. So
+    the text is read again without a posting date (was the night stated in full?) and, for a paste, with a later
+    one (does the night follow the posting date, or only its year?): a paste that names no date keeps its night
+    unknown, for the person to set, rather than take today's.
+    """
+    posted = origin.posted_at or received_at
+    parsed = parse_report(text, posted)
+    if isinstance(parsed, Refusal):
+        return parsed
+    night, night_from = parsed.night, NIGHT_STATED
+    bare = parse_report(text)
+    if night is not None and (not isinstance(bare, ParsedReport) or bare.night != night):
+        if origin.forwarded:
+            night_from = NIGHT_FROM_POST
+        else:
+            later = parse_report(text, posted + timedelta(days=3))
+            if isinstance(later, ParsedReport) and later.night == night:
+                night_from = NIGHT_FROM_TODAY  # the text names the day; only its year is this year's
+            else:
+                night, night_from = None, NIGHT_UNKNOWN  # the text names no date: not guessed for a paste
+    parsed = replace(parsed, night=night)
+    return Draft(_strike(parsed, origin), _reading(parsed, origin, night_from))
+
+
+def _strike(parsed: ParsedReport, origin: Origin) -> dict[str, Any]:
+    started = count_start(parsed.night) if parsed.night else None
+    weapons = {weapon.name: weapon.launched for weapon in parsed.weapons if weapon.launched is not None}
+    source = _shortened(origin.source, SOURCE_LIMIT) if origin.source else parsed.issuer
+    return {
+        "started_at": started.isoformat() if started else None,
+        "time_known": True,
+        "drones": parsed.drones_launched,
+        "missiles": parsed.missiles_launched,
+        "weapons": weapons,
+        "region": parsed.region.capitalize() if parsed.region else None,
+        "killed": None,
+        "injured": None,
+        "source": source,
+        "notes": _shortened(summary(parsed), NOTES_LIMIT) or None,
+    }
+
+
+def _reading(parsed: ParsedReport, origin: Origin, night_from: str) -> dict[str, Any]:
+    return {
+        "night": parsed.night.isoformat() if parsed.night else None,
+        "night_from": night_from,
+        "issuer": parsed.issuer,
+        "region": parsed.region,
+        "origin": origin_of(origin.source, parsed.issuer),
+        "link": link_in(origin.source),
+        "weapons": [
+            {
+                "name": weapon.name,
+                "kind": weapon.kind,
+                "launched": weapon.launched,
+                "destroyed": weapon.destroyed,
+                "lost": weapon.lost,
+                "approximate": weapon.approximate,
+            }
+            for weapon in parsed.weapons
+        ],
+        "drones_destroyed": parsed.drones_destroyed,
+        "missiles_destroyed": parsed.missiles_destroyed,
+        "drones_lost": parsed.drones_lost,
+        "hits": parsed.hits.as_json(),
+        "approximate": sorted(parsed.approximate),
+        "edited": False,
+    }
+
+
+# --- the night ------------------------------------------------------------------------------------------------
+def count_start(night: date) -> datetime:
+    """Where the Air Force's count for the night ending on the morning of `night` starts: 18:00 Kyiv the day
+    before, in UTC."""
+    return datetime.combine(night - timedelta(days=1), COUNT_STARTS, tzinfo=KYIV).astimezone(UTC)
+
+
+def night_of(started_at: datetime, time_known: bool = True) -> date:
+    """The night (named by its morning) a strike starting at `started_at` belongs to: a start from noon on counts
+    towards the next morning. A start of unknown hour is stored at midnight of its day, which is its own night."""
+    moment = started_at.astimezone(KYIV) if started_at.tzinfo else started_at.replace(tzinfo=UTC).astimezone(KYIV)
+    if not time_known:
+        return moment.date()
+    return (moment + timedelta(hours=12)).date()
+
+
+def night_window(night: date) -> tuple[datetime, datetime]:
+    """[start, end) in UTC of the starts that belong to `night` (noon the day before to noon that day, Kyiv)."""
+    start = datetime.combine(night - timedelta(days=1), time(12), tzinfo=KYIV)
+    end = datetime.combine(night, time(12), tzinfo=KYIV)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def night_label(night: date) -> str:
+    """`3–4 July 2025`; `31 July – 1 August 2025`; `31 December 2025 – 1 January 2026`."""
+    eve = night - timedelta(days=1)
+    if eve.month == night.month:
+        return f"{eve.day}–{night.day} {night:%B %Y}"
+    if eve.year == night.year:
+        return f"{eve.day} {eve:%B} – {night.day} {night:%B %Y}"
+    return f"{eve.day} {eve:%B %Y} – {night.day} {night:%B %Y}"
+
+
+# --- where it came from -------------------------------------------------------------------------------------
+def link_in(source: str | None) -> str | None:
+    found = _URL.search(source or "")
+    return found.group(0).rstrip(".,;)»\"'") if found else None
+
+
+def origin_of(source: str | None, issuer: str | None) -> str:
+    """What "the same source" means for the key: the channel or conversation of a linked post, else the source's
+    words, else the issuing command (a paste)."""
+    link = link_in(source)
+    if link:
+        parts = urlsplit(link)
+        host = (parts.hostname or "").removeprefix("www.")
+        segments = [segment for segment in parts.path.split("/") if segment]
+        kept = segments[:-1] if len(segments) > 1 else segments
+        return "/".join([host, *kept]).lower()
+    if source and source.strip():
+        return cleaning.fold(" ".join(source.split()))
+    return f"issuer:{cleaning.fold(issuer or 'unknown')}"
+
+
+def key_for(origin: str, night: date) -> str:
+    """The strike's `source_key`: one report per origin and night."""
+    return f"airforce:{origin}:{night.isoformat()}"
+
+
+# --- what the strike table has no column for ------------------------------------------------------------------
+def summary(parsed: ParsedReport) -> str:
+    """The stated destroyed, lost and hit counts in words, for the stored report's notes."""
+    parts = []
+    for noun, launched, destroyed in (
+        ("drones", parsed.drones_launched, parsed.drones_destroyed),
+        ("missiles", parsed.missiles_launched, parsed.missiles_destroyed),
+    ):
+        if destroyed is None or (destroyed == 0 and not launched):
+            continue  # "0 of 0 missiles" says nothing
+        parts.append(f"{destroyed} of {launched} {noun}" if launched is not None else f"{destroyed} {noun}")
+    lines = []
+    if parts:
+        lines.append("shot down or suppressed " + " and ".join(parts))
+    if parsed.drones_lost is not None:
+        lines.append(f"{parsed.drones_lost} drones lost from radar")
+    hits = hits_line(parsed.hits.as_json())
+    if hits:
+        lines.append(hits)
+    if not lines:
+        return ""
+    night = f" for the night of {night_label(parsed.night)}" if parsed.night else ""
+    return f"Air Force report{night}: " + "; ".join(lines) + "."
+
+
+def hits_line(hits: dict[str, int]) -> str:
+    """`hits: 20 weapons at 8 locations, debris at 3 locations` from what the report stated."""
+    if not hits:
+        return ""
+    words = []
+    weapons, locations, debris = hits.get("weapons"), hits.get("locations"), hits.get("debris_locations")
+    if weapons is not None and locations is not None:
+        words.append(f"{_many(weapons, 'weapon')} hit at {_many(locations, 'location')}")
+    elif weapons is not None:
+        words.append(f"{_many(weapons, 'weapon')} hit")
+    elif locations is not None:
+        words.append(f"hits at {_many(locations, 'location')}")
+    if debris is not None:
+        words.append(f"debris fell at {_many(debris, 'location')}")
+    return ", ".join(words)
+
+
+def _many(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+# --- whether it can be stored ----------------------------------------------------------------------------------
+def blockers(strike: dict[str, Any]) -> list[str]:
+    """Why these values cannot be stored yet, each a sentence naming what to fill in; empty when they can."""
+    reasons = []
+    if not strike.get("started_at"):
+        reasons.append("the night is unknown (the report names no date): set When")
+    unknown = [noun for noun in ("drones", "missiles") if strike.get(noun) is None]
+    if unknown:
+        reasons.append(f"the report does not say how many {' or '.join(unknown)} were launched: fill that in")
+    weapons = strike.get("weapons") or {}
+    problem = contradiction(weapons, drones=strike.get("drones"), missiles=strike.get("missiles"))
+    if problem:
+        reasons.append(problem[1])
+    return reasons
+
+
+def _shortened(text: str | None, limit: int) -> str:
+    text = " ".join((text or "").split()) if limit == SOURCE_LIMIT else (text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
