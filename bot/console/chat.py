@@ -7,11 +7,16 @@ Typed at a terminal: a prompt with line editing, history across sessions and Tab
 alerts printed as they fall due, above the prompt, while a line is being typed (`live_alerts.py`); and a bare
 `/contact` or `/strike` walks through the same guided dialog as Telegram (`dialog.py`).
 
+Both ways, lines that are not commands are a pasted Air Force report (`paste.py`: it ends at two empty lines, the
+next command or the end of input) and get the same preview as on Telegram and Slack; a reply's buttons are shown
+as the commands they run (`/strike confirm 17`), which is how they are pressed here.
+
 The console user is admin of a local SQLite database. Charts are written to `charts/`, each under its own name.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import os
 import sys
@@ -22,14 +27,18 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.console.notifier import post_due_to_console
+from bot.console.paste import Command as ConsoleCommand
+from bot.console.paste import PasteReader, Unit
 from bot.core import Core
 from handlers.chat.command import Command
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest, Platform
+from handlers.strikes.pasted import preview_text
 
 CHANNEL = "console"
 PROMPT = "callwatch> "
 CHARTS = Path("charts")
+CONTINUE_PROMPT = "paste> "  # gathering a pasted report (two empty lines end it)
 NOT_A_COMMAND = "Commands start with / — type /help to see them."
 BANNER = "callwatch console: /help lists the commands; Tab completes, ↑ recalls, Ctrl-D leaves.\n"
 
@@ -39,14 +48,14 @@ def to_request(line: str, user: str, *, now: datetime | None = None) -> ChatRequ
     text = line.strip()
     if not text or text.startswith("#"):
         return None
-    command, _, rest = text.partition(" ")
+    command, *rest = text.split(None, 1)  # `/strike` and a report on the lines below it
     return ChatRequest(
         platform=Platform.CONSOLE,
         user_id=user,
         user_name=user,
         channel_id=CHANNEL,
         command=command.lstrip("/").lower(),
-        text=rest.strip(),
+        text=rest[0].strip() if rest else "",
         received_at=now or datetime.now(UTC),
         language=terminal_language(),
     )
@@ -65,6 +74,9 @@ def render(reply: Reply, images: Path) -> str:
     if reply.image is not None:
         path = save_chart(images, reply.image.filename, reply.image.png)
         reply = Reply(title=reply.title, text=f"{reply.text}\nChart written to {path}", footer=reply.footer)
+    if reply.buttons:  # nothing to press here: each button as the command it runs
+        typed = "  ".join(f"[{button.label}: /{button.action} {button.value}]" for button in reply.buttons)
+        reply = dataclasses.replace(reply, buttons=(), footer="\n".join(filter(None, [typed, reply.footer])))
     body = reply.plain()
     return body if reply.ok else f"Error: {body}"
 
@@ -101,21 +113,44 @@ def run_piped(core: Core, stdin: TextIO, stdout: TextIO, user: str) -> int:
     """Line by line; a prompt only when a person types without a full terminal (stdout redirected, say)."""
     prompt = stdin.isatty()
     last_ok = True
+    reader = PasteReader()
     while True:
         if prompt:
-            stdout.write(PROMPT)
+            stdout.write(CONTINUE_PROMPT if reader.gathering else PROMPT)
             stdout.flush()
         line = stdin.readline()
+        for unit in reader.take(line) if line else reader.finish():
+            ok = answer_unit(core, unit, user, stdout.write)
+            if ok is None:
+                continue
+            last_ok = ok
+            stdout.flush()  # the confirmation is printed only after the report is committed
+            post_due_to_console(core, stdout)  # a subscribed console sees its alerts right after the command
         if not line:
             break
-        ok = answer(core, line, user, stdout.write)
-        if ok is None:
-            continue
-        last_ok = ok
-        stdout.flush()  # the confirmation is printed only after the report is committed
-        if is_command(line):
-            post_due_to_console(core, stdout)  # a subscribed console sees its alerts right after the command
     return 0 if last_ok else 1
+
+
+def answer_unit(
+    core: Core,
+    unit: Unit,
+    user: str,
+    write: Callable[[str], object],
+    *,
+    on_form: Callable[[Reply], Reply | None] | None = None,
+) -> bool | None:
+    """Run a command line, or read a pasted text as an Air Force report (`/strike preview`)."""
+    if isinstance(unit, ConsoleCommand):
+        return answer(core, unit.line, user, write, on_form=on_form)
+    request = to_request(f"/strike {preview_text(unit.text)}", user)
+    if request is None:
+        return None
+    reply = core.router.handle(request)
+    if not reply.ok and unit.one_line:  # one stray line is a mistyped command far more often than a report
+        write(NOT_A_COMMAND + "\n\n")
+        return False
+    write(render(reply, CHARTS) + "\n\n")
+    return reply.ok
 
 
 def answer(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot.console.chat import BANNER, CHANNEL, PROMPT, answer, completions
+from bot.console.chat import BANNER, CHANNEL, CONTINUE_PROMPT, PROMPT, answer_unit, completions
 from bot.console.dialog import run_dialog
 from bot.console.live_alerts import Handoff, LiveAlerts
 from bot.console.notifier import post_due_to_console
+from bot.console.paste import PasteReader
 from bot.console.terminal import Terminal
 from bot.core import Core
 from handlers.chat.reply import Reply
@@ -34,28 +35,33 @@ def run_interactive(core: Core, out: TextIO, user: str) -> int:
             assert reply.form is not None
             return run_dialog(reply.form, lambda prompt: terminal.read(prompt, remember=False), say, route)
 
-        while True:
+        reader = PasteReader()  # lines that are not commands: a pasted report, read when it ends
+        ended = False
+        while not ended:
             try:
-                line = terminal.read(PROMPT)
+                prompt = CONTINUE_PROMPT if reader.gathering else PROMPT
+                units = reader.take(terminal.read(prompt, remember=not reader.gathering))
             except EOFError:
                 out.write("\n")
-                break
-            except KeyboardInterrupt:  # like a shell: drop the line, prompt again
+                units, ended = reader.finish(), True
+            except KeyboardInterrupt:  # like a shell: drop the line (and a half-pasted report), prompt again
                 out.write("\n")
+                reader = PasteReader()
                 continue
-            try:
-                ok = answer(core, line, user, out.write, on_form=fill_in)
-            except KeyboardInterrupt:  # the command's transaction has rolled back
-                out.write("\nInterrupted: nothing was changed.\n\n")
-                ok = False
-            except EOFError:  # Ctrl-D inside the dialog: it was cancelled; leave
-                out.write("\n")
-                last_ok = False
-                break
-            if ok is None:
-                continue
-            last_ok = ok
-            out.flush()
-            if not alerts.running:  # the live worker failed: still show what is due after each command
-                post_due_to_console(core, Handoff(terminal.show))
+            for unit in units:
+                try:
+                    ok = answer_unit(core, unit, user, out.write, on_form=fill_in)
+                except KeyboardInterrupt:  # the command's transaction has rolled back
+                    out.write("\nInterrupted: nothing was changed.\n\n")
+                    ok = False
+                except EOFError:  # Ctrl-D inside the dialog: it was cancelled; leave
+                    out.write("\n")
+                    last_ok, ended = False, True
+                    break
+                if ok is None:
+                    continue
+                last_ok = ok
+                out.flush()
+                if not alerts.running:  # the live worker failed: still show what is due after each command
+                    post_due_to_console(core, Handoff(terminal.show))
     return 0 if last_ok else 1

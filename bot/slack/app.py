@@ -20,12 +20,12 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack import blocks, modals, spelling
+from bot.core import Core
+from bot.slack import blocks, modals, report_shortcut, spelling
 from bot.slack.ack_first import answer_every_listener_at_ack
 from bot.slack.client import web_client, webhook_client
 from bot.slack.inflight import InFlight
 from bot.slack.requests import from_button, from_slash_command
-from bot.core import Core
 from handlers.chat.forms import Form
 from handlers.chat.reply import Reply, Visibility
 from handlers.chat.request import ChatRequest, Platform
@@ -235,6 +235,7 @@ def build_slack_app(
     for name in (*COMMANDS, *core.router.commands):
         app.command(f"/{name}")(listeners.on_command)
     app.view_submission(re.compile(f"^{re.escape(modals.CALLBACK_PREFIX)}"))(listeners.on_view_submission)
+    report_shortcut.register(app, core)  # the report shortcut and the preview's Edit: before the general buttons
     app.action(re.compile(f"^{re.escape(blocks.ACTION_PREFIX)}"))(listeners.on_button)
 
     @app.error

@@ -1,6 +1,7 @@
 """The Slack app manifest, generated from the command registry (`callwatch manifest slack [--http URL]`).
 
-One slash command, `/callwatch`, whose usage hint lists the registry's commands (see spelling.py for why one).
+One slash command, `/callwatch`, whose usage hint lists the registry's commands (see spelling.py for why one), and
+the message shortcuts (shortcuts.py: "Log as strike report" on any message).
 Two variants: Socket Mode (the default: no public URL, `SLACK_APP_TOKEN`) and HTTP (`callwatch serve slack
 --http`, every request to `URL/slack/events`). `deploy/slack-manifest.yml` and `deploy/slack-manifest-http.yml`
 are this module's output, and a test fails when they differ from it.
@@ -12,13 +13,14 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from bot.slack import spelling
+from bot.slack.shortcuts import MESSAGE_SHORTCUTS
 
 EVENTS_PATH = "/slack/events"  # bot/slack/web.py serves it (not imported: it loads the Slack SDK)
 EXAMPLE_URL = "https://callwatch.example.org"
 DESCRIPTION = "Logs leader contacts and strike reports, alerts channels through the risk window."
 # Each scope, and why the app needs it.
 SCOPES = {
-    "commands": "the /callwatch slash command",
+    "commands": "the /callwatch slash command and the Log as strike report message shortcut",
     "chat:write": "replies, alerts, and editing them (Acknowledge / Snooze)",
     "chat:write.public": "announce reports and post alerts in public channels without an invite",
     "files:write": "/callwatch timeline chart uploads its PNG",
@@ -43,7 +45,7 @@ def manifest(commands: Iterable[Described], *, http_url: str | None = None) -> d
     if http_url is not None:
         events = http_url.rstrip("/") + EVENTS_PATH
         command["url"] = events
-        settings["interactivity"]["request_url"] = events  # form submits and alert buttons
+        settings["interactivity"]["request_url"] = events  # form submits, buttons and shortcuts
     settings |= {
         "org_deploy_enabled": False,
         "socket_mode_enabled": http_url is None,
@@ -53,6 +55,15 @@ def manifest(commands: Iterable[Described], *, http_url: str | None = None) -> d
         "display_information": {"name": "callwatch", "description": DESCRIPTION, "background_color": "#2c3e50"},
         "features": {
             "bot_user": {"display_name": "callwatch", "always_online": True},
+            "shortcuts": [
+                {
+                    "name": shortcut.name,
+                    "type": "message",
+                    "callback_id": shortcut.callback_id,
+                    "description": shortcut.description,
+                }
+                for shortcut in MESSAGE_SHORTCUTS
+            ],
             "slash_commands": [command],
         },
         "oauth_config": {"scopes": {"bot": list(SCOPES)}},

@@ -69,6 +69,8 @@ def problem(body: object) -> str | None:
         return _view_problem(body)
     if kind == "block_actions":
         return _actions_problem(body)
+    if kind == "message_action":
+        return _message_action_problem(body)
     return "not a slash command or an interaction callwatch handles"
 
 
@@ -115,6 +117,32 @@ def _view_problem(body: Mapping[str, Any]) -> str | None:
             option = action.get("selected_option")
             if option is not None and not (isinstance(option, Mapping) and isinstance(option.get("value"), str)):
                 return "a selected option has no value"
+    return None
+
+
+def _message_action_problem(body: Mapping[str, Any]) -> str | None:
+    """A message shortcut ("Log as strike report"): the message, its channel and who used it."""
+    trouble = _user_problem(body) or _missing(
+        body, strings=("callback_id",), optional=("trigger_id", "response_url", "action_ts")
+    )
+    if trouble:
+        return trouble
+    channel, message = body.get("channel"), body.get("message")
+    if not isinstance(channel, Mapping) or _missing(channel, strings=("id",), optional=("name",)):
+        return "the channel is missing"
+    if not isinstance(message, Mapping):
+        return "message is missing"
+    trouble = _missing(message, strings=("ts",), optional=("text",))
+    if trouble:
+        return f"message: {trouble}"
+    attachments = message.get("attachments")
+    if attachments is not None and not (
+        isinstance(attachments, list) and all(isinstance(a, Mapping) for a in attachments)
+    ):
+        return "message.attachments is not a list of objects"
+    team = body.get("team")
+    if team is not None and not isinstance(team, Mapping):
+        return "team is not an object"
     return None
 
 

@@ -27,15 +27,16 @@ from telegram.ext import (
     filters,
 )
 
+from bot.core import Core
 from bot.lifecycle import run_until, stop_on_signals
 from bot.telegram.access import AccessGate
 from bot.telegram.buttons import ButtonPresses
 from bot.telegram.chats import ChatEvents
 from bot.telegram.commands import CommandBridge, log_failure
 from bot.telegram.dialogs import CHOICE_PREFIX, IDLE_TIMEOUT, GuidedDialog
+from bot.telegram.forwards import ForwardedReports
 from bot.telegram.offsets import OffsetPoller, UpdateLedger
 from bot.telegram.webhook import webhook_app
-from bot.core import Core
 from handlers.chat.settings import secret
 
 log = logging.getLogger("callwatch.telegram")
@@ -87,6 +88,7 @@ def register_handlers(application: Application, core: Core, *, dialog_timeout: t
     words = sorted(set(core.router.commands) | {"start"})
     application.add_handler(CommandHandler(words, bridge.command, new_messages))
     application.add_handler(MessageHandler(new_messages & filters.COMMAND, bridge.command))  # unknown words
+    application.add_handler(ForwardedReports(bridge).handler())  # a forwarded or pasted Air Force report
     not_dialog = f"^(?!{re.escape(CHOICE_PREFIX)})"  # the dialog's own buttons are its business
     application.add_handler(CallbackQueryHandler(ButtonPresses(core).pressed, pattern=not_dialog))
     application.add_error_handler(log_failure)

@@ -5,6 +5,9 @@ dialog); this module only draws them as messages with inline keyboards and feeds
 At the end the answers are routed as the command's text, so validation, messages and storage are exactly the
 handler's; an answer the handler rejects (a time in the future, say) is asked again with its complaint.
 `/cancel` leaves; ten idle minutes end the dialog by themselves. Nothing is stored before the last answer.
+
+A button whose command answers with a form (Edit under a report preview: `strike edit|17`) opens the same dialog,
+starting from the values it already holds.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.dialog import Ask, Dialog, Outcome, Submit
 from bot.telegram.commands import CommandBridge
-from bot.telegram.render import render
+from bot.telegram.render import parse_callback, render
 from bot.telegram.requests import command_parts
 from handlers.chat.reply import Reply
 
@@ -37,6 +40,8 @@ CHOICE_PREFIX = "dialog|"  # callback data: `dialog|FIELD|VALUE`
 BUTTONS_PER_ROW = 3
 ANSWERING = 1
 _BARE_COMMAND = re.compile(r"^/[A-Za-z0-9_]+(@\w+)?\s*$")  # a command with nothing after it may open a form
+FORM_BUTTON = r"^[a-z]+ edit\|"  # callback data of a button that answers with a form: `strike edit|17`
+POPUP_LIMIT = 200
 
 
 class GuidedDialog:
@@ -57,7 +62,10 @@ class GuidedDialog:
             # PTB warns that callback queries are tracked per chat and user, not per message: that is intended.
             warnings.simplefilter("ignore", PTBUserWarning)
             return ConversationHandler(
-                entry_points=[CommandHandler(sorted(self.bridge.core.router.commands), self.start, bare)],
+                entry_points=[
+                    CommandHandler(sorted(self.bridge.core.router.commands), self.start, bare),
+                    CallbackQueryHandler(self.start_from_button, pattern=FORM_BUTTON),
+                ],
                 states={
                     ANSWERING: answer,
                     ConversationHandler.TIMEOUT: [TypeHandler(Update, self.timed_out)],
@@ -82,6 +90,28 @@ class GuidedDialog:
             await self.bridge.answer(update, context, reply)
             in_dialog = context.user_data.get("dialog") is not None  # type: ignore[union-attr]
             return None if in_dialog else ConversationHandler.END
+        dialog = Dialog(reply.form)
+        context.user_data["dialog"] = dialog  # type: ignore[index]
+        await self._show(update, context, dialog.start(), intro=dialog.intro)
+        return ANSWERING
+
+    async def start_from_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int | None:
+        """An Edit press: routed as the command it names, by the presser; a form opens the dialog, anything else
+        (a refusal: someone else's preview, an expired one) answers the press."""
+        query = update.callback_query
+        assert query is not None
+        in_dialog = context.user_data.get("dialog") is not None  # type: ignore[union-attr]
+        parsed = parse_callback(query.data or "")
+        if parsed is None:
+            await query.answer("This button no longer works.")
+            return None if in_dialog else ConversationHandler.END
+        command, text = parsed
+        reply = await self.bridge.route(update, context, command, text, send=False)
+        if reply.form is None:
+            result = "\n".join(part for part in (reply.title, reply.text) if part) or reply.plain()
+            await query.answer(result[:POPUP_LIMIT], show_alert=not reply.ok)
+            return None if in_dialog else ConversationHandler.END
+        await query.answer()
         dialog = Dialog(reply.form)
         context.user_data["dialog"] = dialog  # type: ignore[index]
         await self._show(update, context, dialog.start(), intro=dialog.intro)

@@ -76,6 +76,7 @@ class StandinSlack:
         app.add_routes(
             [
                 web.post("/api/{method}", self._api),
+                web.get("/api/{method}", self._api),  # chat.getPermalink and other reads are GETs
                 web.post("/response/{name}", self._response),
                 web.post("/upload/{file_id}", self._upload),
             ]
@@ -129,6 +130,12 @@ class StandinSlack:
                 return {"message_ts": f"1751716800.{number:06d}"}
             case "chat.update":
                 return {"channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
+            case "chat.getPermalink":
+                ts = str(args.get("message_ts", "")).replace(".", "")
+                return {
+                    "channel": args.get("channel"),
+                    "permalink": f"https://standin.slack.com/archives/{args.get('channel')}/p{ts}",
+                }
             case "views.open":
                 return {"view": {**_json(args.get("view")), "id": f"V{number}", "hash": f"h{number}"}}
             case "files.getUploadURLExternal":
