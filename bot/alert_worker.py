@@ -210,7 +210,7 @@ class AlertWorker:
                     loaded.append((entry, bundle, late))
         ready: list[Claimed] = []
         for entry, bundle, late in loaded:
-            composed = compose(bundle, now=now, late=late)
+            composed = compose(bundle, now=now, late=late)  # in its channel's language, which the bundle carries
             if composed.reply is None:  # not expected after loading; ends the row rather than retrying it
                 with self.db.transaction() as session:
                     self._finish(session, entry, PostState.CANCELLED, composed.skip_reason or "nothing to post", now)

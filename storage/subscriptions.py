@@ -73,8 +73,10 @@ def subscribe(
     offsets: str | None = None,
     escalate_after_seconds: int | object | None = ...,
     escalate_mentions: str | object | None = ...,
+    lang: str | None = None,
     default_tz: str = "UTC",
     default_offsets: str = "0h,24h,48h,72h",
+    default_lang: str = "en",
 ) -> tuple[ChannelSubscription, bool]:
     """Create or re-activate a channel's subscription; only the settings given are changed on an existing one.
 
@@ -91,6 +93,7 @@ def subscribe(
             channel_id=channel_id,
             tz=tz or default_tz,
             offsets=offsets or default_offsets,
+            lang=lang or default_lang,
             subscribed_by=by,
             created_at=at,
             updated_at=at,
@@ -98,6 +101,7 @@ def subscribe(
     else:
         row.tz = tz or row.tz
         row.offsets = offsets or row.offsets
+        row.lang = lang or row.lang
         row.subscribed_by = by if not row.active else row.subscribed_by
     if escalate_after_seconds is not ...:
         row.escalate_after_seconds = escalate_after_seconds  # type: ignore[assignment]

@@ -1,7 +1,7 @@
 """Readiness posts in the console chat: `callwatch run` without tokens shows alerts where commands are typed.
 
 The console has no message ids or edits, so a post gets a running number and an update is printed again,
-marked as such.
+marked as such. The heading is written in the post's own language (its channel's), like the post beneath it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from handlers.chat.reply import Reply
 from handlers.chat.request import Platform
+from handlers.i18n import _, activate
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -26,11 +27,13 @@ class ConsoleNotifier:
 
     async def post(self, channel_id: str, message: Reply) -> str:
         number = str(next(self._numbers))
-        self._print(f"[alert to {channel_id}]", message)
+        with activate(message.language):
+            self._print(_("[alert to {channel}]").format(channel=channel_id), message)
         return number
 
     async def update(self, channel_id: str, message_ref: str, message: Reply) -> None:
-        self._print(f"[alert {message_ref} in {channel_id}, updated]", message)
+        with activate(message.language):
+            self._print(_("[alert {ref} in {channel}, updated]").format(ref=message_ref, channel=channel_id), message)
 
     def _print(self, heading: str, message: Reply) -> None:
         self.out.write(f"{heading}\n{message.plain()}\n\n")

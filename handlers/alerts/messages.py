@@ -5,6 +5,10 @@ Two steps, so formatting never runs inside a transaction: `load_post` reads ever
 small immutable `PostBundle` (inside the worker's claim transaction), and `compose` turns a bundle into a `Reply`
 with no session at all. Plain text only (adapters escape it); people are notified through `Reply.mentions`, never
 through text. Every alert, reminder and escalation shows its contact number and the commands that take it.
+
+A post has no requester: it is written in the language of the channel it goes to (`/alerts subscribe lang=uk`),
+which the bundle carries and `compose` makes active, so every message, plural and number below, and the buttons,
+come out in it.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from datetime import datetime, timedelta, tzinfo
 
 from sqlmodel import Session
 
+from handlers.alerts.spans import format_span, show_duration, show_offset
 from handlers.chat.reply import Button, Reply, Visibility
+from handlers.i18n import DEFAULT_LANGUAGE, N_, _, activate, ngettext, supported
+from handlers.i18n.numbers import format_number
 from handlers.records.window import strikes_after
-from handlers.text.durations import format_duration
 from handlers.text.times import as_utc, show_time
 from handlers.text.zones import UnknownZoneError, resolve_zone
 from storage import alert_posts, records, subscriptions
@@ -24,11 +30,14 @@ from storage.alert_posts import StrikeTotals
 from storage.models import AlertPost, ChannelSubscription, ContactReport, PostKind
 
 CHECKLIST = (
-    "Raise air-defence readiness",
-    "Activate civil defence",
-    "Watch military logistics",
-    "Coordinate with partners",
+    N_("Raise air-defence readiness"),
+    N_("Activate civil defence"),
+    N_("Watch military logistics"),
+    N_("Coordinate with partners"),
 )
+# What people read for the stored words (commands, arguments and the database keep the English word).
+KIND_NAMES = {"call": N_("call"), "meeting": N_("meeting"), "message": N_("message"), "envoy": N_("envoy")}
+CONFIDENCE_NAMES = {"confirmed": N_("confirmed"), "reported": N_("reported"), "unverified": N_("unverified")}
 BASELINE_DAYS = 28  # the "usual level" is the daily rate over this many days before the contact
 SNOOZE_DEFAULT = "2h"
 
@@ -108,6 +117,7 @@ class PostBundle:
     post: PostFacts
     zone: tzinfo
     contact: ContactFacts | None = None
+    language: str = DEFAULT_LANGUAGE  # the channel's: the post is written in it
     alert: PostFacts | None = None  # the channel's alert for the contact: acknowledged? where to edit it?
     mentions: tuple[str, ...] = ()
     so_far: StrikeTotals | None = None  # reminders: strikes since the contact
@@ -118,29 +128,33 @@ class PostBundle:
 def load_posts(session: Session, posts: list[AlertPost], *, now: datetime, default_tz: str = "UTC") -> list[PostBundle]:
     """`load_post` for a whole claim: the channels' subscriptions are read in one query, each contact once."""
     found = subscriptions.find_many(session, [post.channel for post in posts])
-    zones = {channel: _zone_of(found.get(channel), default_tz) for channel in {post.channel for post in posts}}
-    return [load_post(session, post, now=now, default_tz=default_tz, zone=zones[post.channel]) for post in posts]
+    return [_load(session, post, found.get(post.channel), now=now, default_tz=default_tz) for post in posts]
 
 
-def load_post(
-    session: Session, post: AlertPost, *, now: datetime, default_tz: str = "UTC", zone: tzinfo | None = None
-) -> PostBundle:
+def load_post(session: Session, post: AlertPost, *, now: datetime, default_tz: str = "UTC") -> PostBundle:
     """Read what `post` needs to be composed (the only step here that touches the database)."""
+    return _load(session, post, subscriptions.find(session, post.channel), now=now, default_tz=default_tz)
+
+
+def _load(
+    session: Session, post: AlertPost, subscription: ChannelSubscription | None, *, now: datetime, default_tz: str
+) -> PostBundle:
+    """One post's bundle; `subscription` is its channel's (zone, language, who is mentioned), or None."""
     facts = PostFacts.of(post)
-    zone = zone or _zone(session, post.channel, default_tz)
+    zone = _zone_of(subscription, default_tz)
+    language = supported(subscription.lang if subscription else None) or DEFAULT_LANGUAGE
     contact = records.get(session, ContactReport, post.contact_id)
     if contact is None:
-        return PostBundle(facts, zone, skip_reason="the contact no longer exists")
+        return PostBundle(facts, zone, language=language, skip_reason="the contact no longer exists")
     alert_row = post if post.kind == PostKind.ALERT else alert_posts.alert_of(session, post.contact_id, post.channel)
     alert = PostFacts.of(alert_row) if alert_row is not None else None
-    bundle = PostBundle(facts, zone, contact=ContactFacts.of(contact), alert=alert)
+    bundle = PostBundle(facts, zone, contact=ContactFacts.of(contact), alert=alert, language=language)
     match post.kind:
         case PostKind.REFRESH if alert is None or alert.message_ref is None:
             return _skipped(bundle, "the alert was never posted, so there is nothing to update")
         case PostKind.ESCALATION if alert is None or alert.acked_at is not None:
             return _skipped(bundle, "acknowledged before escalation")
         case PostKind.ESCALATION:
-            subscription = subscriptions.find(session, post.channel)
             return _with(bundle, mentions=_mentions(subscription.escalate_mentions if subscription else None))
         case PostKind.REMINDER:
             return _with(bundle, so_far=alert_posts.strike_totals(session, as_utc(contact.occurred_at), now))
@@ -174,10 +188,6 @@ def _skipped(bundle: PostBundle, reason: str) -> PostBundle:
     return _with(bundle, skip_reason=reason)
 
 
-def _zone(session: Session, channel: str, default_tz: str) -> tzinfo:
-    return _zone_of(subscriptions.find(session, channel), default_tz)
-
-
 def _zone_of(subscription: ChannelSubscription | None, default_tz: str) -> tzinfo:
     try:
         return resolve_zone(subscription.tz if subscription else default_tz)
@@ -190,6 +200,17 @@ def _mentions(raw: str | None) -> tuple[str, ...]:
 
 
 # --- what a post says (no database from here on) ------------------------------------------------------------
+POST_KIND_NAMES = {
+    PostKind.ALERT: N_("alert"),
+    PostKind.REMINDER: N_("reminder"),
+    PostKind.ESCALATION: N_("escalation"),
+    PostKind.SUMMARY: N_("summary"),
+    PostKind.RETRACTION: N_("retraction notice"),
+    PostKind.REFRESH: N_("alert update"),
+}
+SNOOZE_DEFAULT_SECONDS = 7200  # SNOOZE_DEFAULT, for showing
+
+
 @dataclass(frozen=True)
 class Composed:
     """A post ready to send, or the reason there is nothing to send any more (an escalation already acked)."""
@@ -200,11 +221,20 @@ class Composed:
 
 
 def compose(bundle: PostBundle, *, now: datetime, late: bool) -> Composed:
-    """The message for a loaded post."""
+    """The message for a loaded post, in its channel's language: text, plurals, numbers and buttons alike (the
+    buttons are part of the post; what a press answers is the presser's, in theirs)."""
+    with activate(bundle.language) as language:
+        composed = _compose(bundle, now=now, late=late)
+    if composed.reply is None:
+        return composed
+    return replace(composed, reply=replace(composed.reply, language=language))
+
+
+def _compose(bundle: PostBundle, *, now: datetime, late: bool) -> Composed:
     contact, post, alert, zone = bundle.contact, bundle.post, bundle.alert, bundle.zone
     if bundle.skip_reason is not None or contact is None:
         return Composed(None, bundle.skip_reason or "the contact no longer exists")
-    late_note = f"Posted late: this was due {show_time(post.due_at, zone)}." if late else None
+    late_note = _("Posted late: this was due {when}.").format(when=show_time(post.due_at, zone)) if late else None
     match post.kind:
         case PostKind.ALERT:
             return Composed(alert_message(contact, post, zone, late_note=late_note))
@@ -230,66 +260,85 @@ def compose(bundle: PostBundle, *, now: datetime, late: bool) -> Composed:
     return Composed(None, f"unknown kind {post.kind!r}")
 
 
-def format_offset(seconds: int) -> str:
-    """Offsets read in hours, as people set them: 86400 → '24h', 5400 → '1h30m'."""
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}h" if not rest else format_duration(seconds)
+def kind_name(kind: str) -> str:
+    """A contact's kind as people read it ('call' → 'дзвінок'); a kind we do not know is shown as stored."""
+    return _(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
 
 
-def format_span(seconds: int) -> str:
-    """A length of time in words: '3 days', '1 day 6 hours', '12 hours', '2 minutes', '45 seconds'."""
-    parts = []
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
-        count, seconds = divmod(seconds, size)
-        if count:
-            parts.append(f"{count} {unit}{'s' if count != 1 else ''}")
-    return " ".join(parts[:2]) or "0 seconds"
+def confidence_name(confidence: str) -> str:
+    return _(CONFIDENCE_NAMES[confidence]) if confidence in CONFIDENCE_NAMES else confidence
 
 
-def _headline(contact: ContactFacts) -> str:
-    return f"contact #{contact.id} · {contact.kind} · {contact.parties}"
+def post_kind_name(kind: str) -> str:
+    """What a planned post is, for /alerts pending and status ('reminder', 'нагадування')."""
+    return _(POST_KIND_NAMES[PostKind(kind)]) if kind in set(PostKind) else kind
+
+
+def _head(contact: ContactFacts) -> dict[str, object]:
+    """The placeholders every post's headline takes: contact #{id} · {kind} · {parties}."""
+    return {"id": contact.id, "kind": kind_name(contact.kind), "parties": contact.parties}
 
 
 def _actions(post: AlertPost | PostFacts, *, acknowledged: bool) -> tuple[Button, ...]:
     """The buttons carry the contact number, so a press is exactly `/alerts ack N` or `/alerts snooze N 2h`."""
-    snooze = Button(f"Snooze {SNOOZE_DEFAULT}", "alerts snooze", f"{post.contact_id} {SNOOZE_DEFAULT}")
+    label = _("Snooze {duration}").format(duration=show_duration(SNOOZE_DEFAULT_SECONDS))
+    snooze = Button(label, "alerts snooze", f"{post.contact_id} {SNOOZE_DEFAULT}")
     if acknowledged:
         return (snooze,)
-    return (Button("Acknowledge", "alerts ack", str(post.contact_id), style="primary"), snooze)
+    return (Button(_("Acknowledge"), "alerts ack", str(post.contact_id), style="primary"), snooze)
 
 
 def _how_to_act(contact_id: int, *, acknowledged: bool) -> str:
-    snooze = f"/alerts snooze {contact_id} {SNOOZE_DEFAULT} pushes back the next reminder"
-    return snooze + "." if acknowledged else f"/alerts ack {contact_id} acknowledges; {snooze}."
+    if acknowledged:
+        return _("/alerts snooze {id} {snooze} pushes back the next reminder.").format(
+            id=contact_id, snooze=SNOOZE_DEFAULT
+        )
+    return _("/alerts ack {id} acknowledges; /alerts snooze {id} {snooze} pushes back the next reminder.").format(
+        id=contact_id, snooze=SNOOZE_DEFAULT
+    )
 
 
 def _window_line(contact: ContactFacts, window_seconds: int, zone: tzinfo) -> str:
     closes = contact.occurred_at + timedelta(seconds=window_seconds)
-    return f"Risk window: {format_offset(window_seconds)}, closes {show_time(closes, zone)}"
+    return _("Risk window: {length}, closes {when}").format(
+        length=show_offset(window_seconds), when=show_time(closes, zone)
+    )
+
+
+def _checklist_inline() -> str:
+    """The checklist as one sentence: 'Raise air-defence readiness; activate civil defence; …'."""
+    items = [_(item) for item in CHECKLIST]
+    return "; ".join([items[0], *(item[:1].lower() + item[1:] for item in items[1:])])
 
 
 def alert_message(contact: ContactFacts, alert: PostFacts, zone: tzinfo, *, late_note: str | None) -> Reply:
-    when = show_time(contact.occurred_at, zone) + ("" if contact.time_known else " (hour not reported)")
+    when = show_time(contact.occurred_at, zone)
+    confidence = confidence_name(contact.confidence)
     lines = [
-        f"Reported: {contact.kind} between {contact.parties}",
-        f"When: {when}",
-        f"Source: {contact.source or 'not given'} · Confidence: {contact.confidence}",
+        _("Reported: {kind} between {parties}").format(kind=kind_name(contact.kind), parties=contact.parties),
+        (_("When: {when}") if contact.time_known else _("When: {when} (hour not reported)")).format(when=when),
+        _("Source: {source} · Confidence: {confidence}").format(source=contact.source, confidence=confidence)
+        if contact.source
+        else _("Source: not given · Confidence: {confidence}").format(confidence=confidence),
         _window_line(contact, alert.window_seconds, zone),
         "",
-        "Readiness checklist:",
-        *(f"[ ] {item}" for item in CHECKLIST),
+        _("Readiness checklist:"),
+        *(f"[ ] {_(item)}" for item in CHECKLIST),
     ]
     if contact.notes:
-        lines.insert(3, f"Notes: {contact.notes}")
+        lines.insert(3, _("Notes: {notes}").format(notes=contact.notes))
     acknowledged = alert.acked_at is not None
     status = (
-        f"Acknowledged by {alert.acked_by} at {show_time(alert.acked_at, zone)}"  # type: ignore[arg-type]
+        _("Acknowledged by {user} at {when}").format(
+            user=alert.acked_by,
+            when=show_time(alert.acked_at, zone),  # type: ignore[arg-type]
+        )
         if acknowledged
-        else "Not yet acknowledged"
+        else _("Not yet acknowledged")
     )
     footer = "\n".join(filter(None, [status, _how_to_act(contact.id, acknowledged=acknowledged), late_note]))
     return Reply(
-        title=f"READINESS ALERT · {_headline(contact)}",
+        title=_("READINESS ALERT · contact #{id} · {kind} · {parties}").format(**_head(contact)),
         text="\n".join(lines),
         footer=footer,
         buttons=_actions(alert, acknowledged=acknowledged),
@@ -308,17 +357,25 @@ def reminder_message(
     late_note: str | None,
 ) -> Reply:
     closes = contact.occurred_at + timedelta(seconds=post.window_seconds)
-    left_hours = max(0.0, (closes - now).total_seconds() / 3600)
+    left = round(max(0.0, (closes - now).total_seconds() / 3600))
     lines = [
-        f"{left_hours:.0f}h left in the readiness window (+{format_offset(post.offset_seconds)} of "
-        f"{format_offset(post.window_seconds)}; it closes {show_time(closes, zone)}).",
-        f"Strikes logged since the contact: {_totals(so_far)}.",
-        "Checklist: " + "; ".join(CHECKLIST).lower().capitalize() + ".",
+        ngettext(
+            "{n}h left in the readiness window (+{offset} of {window}; it closes {when}).",
+            "{n}h left in the readiness window (+{offset} of {window}; it closes {when}).",
+            left,
+        ).format(
+            n=left,
+            offset=show_offset(post.offset_seconds),
+            window=show_offset(post.window_seconds),
+            when=show_time(closes, zone),
+        ),
+        _("Strikes logged since the contact: {totals}.").format(totals=_totals(so_far)),
+        _("Checklist: {items}.").format(items=_checklist_inline()),
     ]
     acknowledged = alert is not None and alert.acked_at is not None
     footer = "\n".join(filter(None, [_how_to_act(contact.id, acknowledged=acknowledged), late_note]))
     return Reply(
-        title=f"Reminder · {_headline(contact)}",
+        title=_("Reminder · contact #{id} · {kind} · {parties}").format(**_head(contact)),
         text="\n".join(lines),
         footer=footer,
         buttons=_actions(post, acknowledged=acknowledged),
@@ -336,16 +393,18 @@ def escalation_message(
     mentions: tuple[str, ...],
 ) -> Reply:
     posted = alert.sent_at or alert.due_at
-    waited = format_duration(max(0, int((now - posted).total_seconds())) // 60 * 60)
+    waited = show_duration(max(0, int((now - posted).total_seconds())) // 60 * 60)
     lines = [
-        f"Nobody has acknowledged the readiness alert for {_headline(contact)}, posted "
-        f"{show_time(posted, zone)} ({waited} ago).",
-        "Check the readiness checklist and acknowledge.",
+        _(
+            "Nobody has acknowledged the readiness alert for contact #{id} · {kind} · {parties}, "
+            "posted {when} ({waited} ago)."
+        ).format(**_head(contact), when=show_time(posted, zone), waited=waited),
+        _("Check the readiness checklist and acknowledge."),
     ]
     if not mentions:
-        lines.append("Nobody is named to escalate to: /alerts subscribe mention=USER,USER names them.")
+        lines.append(_("Nobody is named to escalate to: /alerts subscribe mention=USER,USER names them."))
     return Reply(
-        title=f"ESCALATION · {_headline(contact)}",
+        title=_("ESCALATION · contact #{id} · {kind} · {parties}").format(**_head(contact)),
         text="\n".join(lines),
         footer=_how_to_act(contact.id, acknowledged=False),
         mentions=mentions,
@@ -365,27 +424,38 @@ def summary_message(
 ) -> Reply:
     days = post.window_seconds / 86400
     scale = days / BASELINE_DAYS
-    usual = (
-        f"{before.strikes * scale:.1f} strikes, {before.drones * scale:.0f} drones, "
-        f"{before.missiles * scale:.0f} missiles"
+    span = format_span(post.window_seconds)
+    usual = ", ".join(
+        [
+            _("{value} strikes").format(value=format_number(before.strikes * scale, 1)),  # a rate: 0.4 strikes
+            _drones(round(before.drones * scale)),
+            _missiles(round(before.missiles * scale)),
+        ]
     )
     lines = [
-        f"The {format_offset(post.window_seconds)} readiness window after {_headline(contact)} has closed.",
-        f"In the window: {_totals(in_window)}.",
-        f"Usual for {format_span(post.window_seconds)}: {usual} "
-        f"(the daily rate over the {BASELINE_DAYS} days before the contact).",
+        _("The {length} readiness window after contact #{id} · {kind} · {parties} has closed.").format(
+            length=show_offset(post.window_seconds), **_head(contact)
+        ),
+        _("In the window: {totals}.").format(totals=_totals(in_window)),
+        ngettext(
+            "Usual for {span}: {usual} (the daily rate over the {n} day before the contact).",
+            "Usual for {span}: {usual} (the daily rate over the {n} days before the contact).",
+            BASELINE_DAYS,
+        ).format(span=span, usual=usual, n=BASELINE_DAYS),
     ]
     expected = before.weapons * scale
     if expected >= 1:
-        lines.append(f"Drones and missiles: {in_window.weapons / expected:.1f}× the usual level.")
-    elif expected > 0:
         lines.append(
-            f"Under one drone or missile is usual for {format_span(post.window_seconds)}, too few to compare with."
+            _("Drones and missiles: {ratio}× the usual level.").format(
+                ratio=format_number(in_window.weapons / expected, 1)
+            )
         )
+    elif expected > 0:
+        lines.append(_("Under one drone or missile is usual for {span}, too few to compare with.").format(span=span))
     elif in_window.weapons:
-        lines.append("Nothing was logged in the days before, so there is no usual level to compare with.")
+        lines.append(_("Nothing was logged in the days before, so there is no usual level to compare with."))
     return Reply(
-        title=f"Window closed · {_headline(contact)}",
+        title=_("Window closed · contact #{id} · {kind} · {parties}").format(**_head(contact)),
         text="\n".join(lines),
         footer=late_note,
         visibility=Visibility.CHANNEL,
@@ -393,15 +463,36 @@ def summary_message(
 
 
 def retraction_message(contact: ContactFacts, zone: tzinfo) -> Reply:
-    when = show_time(contact.retracted_at, zone) if contact.retracted_at else "just now"
-    lines = [
-        f"Contact #{contact.id} ({contact.parties}) was retracted by {contact.retracted_by} at {when}: "
-        f"{contact.retract_reason or 'no reason given'}.",
-        "Its remaining readiness posts in this channel are cancelled.",
-    ]
-    return Reply(title=f"Retracted · {_headline(contact)}", text="\n".join(lines), visibility=Visibility.CHANNEL)
+    head = _head(contact)
+    reason = contact.retract_reason or _("no reason given")
+    if contact.retracted_at is not None:
+        retracted = _("Contact #{id} ({parties}) was retracted by {user} at {when}: {reason}.").format(
+            **head, user=contact.retracted_by, when=show_time(contact.retracted_at, zone), reason=reason
+        )
+    else:
+        retracted = _("Contact #{id} ({parties}) was retracted by {user} just now: {reason}.").format(
+            **head, user=contact.retracted_by, reason=reason
+        )
+    lines = [retracted, _("Its remaining readiness posts in this channel are cancelled.")]
+    return Reply(
+        title=_("Retracted · contact #{id} · {kind} · {parties}").format(**head),
+        text="\n".join(lines),
+        visibility=Visibility.CHANNEL,
+    )
 
 
 def _totals(totals: StrikeTotals) -> str:
-    noun = "strike" if totals.strikes == 1 else "strikes"
-    return f"{totals.strikes} {noun} ({totals.drones} drones, {totals.missiles} missiles)"
+    """'1 strike (120 drones, 4 missiles)' — each noun in its plural form for its number."""
+    return _("{strikes} ({drones}, {missiles})").format(
+        strikes=ngettext("{n} strike", "{n} strikes", totals.strikes).format(n=format_number(totals.strikes)),
+        drones=_drones(totals.drones),
+        missiles=_missiles(totals.missiles),
+    )
+
+
+def _drones(n: int) -> str:
+    return ngettext("{n} drone", "{n} drones", n).format(n=format_number(n))
+
+
+def _missiles(n: int) -> str:
+    return ngettext("{n} missile", "{n} missiles", n).format(n=format_number(n))

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from handlers.alerts.delivery import wake_after_commit
-from handlers.alerts.messages import format_offset
+from handlers.alerts.spans import show_offset
 from handlers.chat.context import HandlerContext
+from handlers.i18n import _, ngettext
 from handlers.text.durations import parse_offsets
 from handlers.text.times import as_utc, show_time
 from storage import alert_posts, subscriptions
@@ -123,7 +124,7 @@ class AlertPlanner:
         if not channels:
             if self._window_closed(contact, channels, ctx) <= now:
                 return [self._historical(contact, channels, ctx)]
-            return ["No channel is subscribed to readiness alerts yet: /alerts subscribe in a channel to start."]
+            return [_("No channel is subscribed to readiness alerts yet: /alerts subscribe in a channel to start.")]
         planned: list[AlertPost] = []
         reached = 0
         for subscription in channels:
@@ -139,13 +140,17 @@ class AlertPlanner:
         zone = ctx.channel_zone(contact.channel)
         closes = max(post.due_at for post in planned if post.kind == PostKind.SUMMARY)
         skipped = len(channels) - reached
-        line = (
-            f"Readiness alert going to {reached} subscribed channel{'s' if reached != 1 else ''} now; "
-            f"reminders through the window, which closes {show_time(closes, zone)}."
-        )
+        line = ngettext(
+            "Readiness alert going to {n} subscribed channel now; reminders through the window, which closes {when}.",
+            "Readiness alert going to {n} subscribed channels now; reminders through the window, which closes {when}.",
+            reached,
+        ).format(n=reached, when=show_time(closes, zone))
         if skipped:
-            plural = "s" if skipped != 1 else ""
-            line += f" ({skipped} channel{plural} with a shorter window already closed: none sent there.)"
+            line += " " + ngettext(
+                "({n} channel with a shorter window already closed: none sent there.)",
+                "({n} channels with a shorter window already closed: none sent there.)",
+                skipped,
+            ).format(n=skipped)
         return [line]
 
     def retracted(self, session: Session, contact: ContactReport, ctx: HandlerContext) -> list[str]:
@@ -167,14 +172,11 @@ class AlertPlanner:
         if not cancelled and not notices:
             return []
         total = sum(cancelled.values())
-        return [
-            f"Cancelled {total} pending readiness post{'s' if total != 1 else ''}"
-            + (
-                f"; a retraction notice goes to {len(notices)} channel{'s' if len(notices) != 1 else ''}."
-                if notices
-                else "."
-            )
-        ]
+        posts = ngettext("{n} pending readiness post", "{n} pending readiness posts", total).format(n=total)
+        if not notices:
+            return [_("Cancelled {posts}.").format(posts=posts)]
+        channels = ngettext("{n} channel", "{n} channels", len(notices)).format(n=len(notices))
+        return [_("Cancelled {posts}; a retraction notice goes to {channels}.").format(posts=posts, channels=channels)]
 
     @staticmethod
     def _window_closed(contact: ContactReport, channels: list[ChannelSubscription], ctx: HandlerContext) -> datetime:
@@ -189,7 +191,6 @@ class AlertPlanner:
         closed = self._window_closed(contact, channels, ctx)
         longest = int((closed - as_utc(contact.occurred_at)).total_seconds())
         when = show_time(closed, ctx.channel_zone(contact.channel))
-        return (
-            f"Its {format_offset(longest)} readiness window closed {when}: "
-            "stored as a historical record, no alerts planned."
-        )
+        return _(
+            "Its {length} readiness window closed {when}: stored as a historical record, no alerts planned."
+        ).format(length=show_offset(longest), when=when)

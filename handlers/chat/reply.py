@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from handlers.chat.forms import Form
+from handlers.i18n import _, activate
 
 
 class Visibility(StrEnum):
@@ -73,7 +74,8 @@ class Reply:
         if self.image:
             parts.append(f"[image {self.image.filename}: {self.image.title}]")
         if self.mentions:
-            parts.append("Attention: " + ", ".join(f"@{user}" for user in self.mentions))
+            with activate(self.language):  # the reply's own words are in its language, whoever prints it
+                parts.append(_("Attention: {users}").format(users=", ".join(f"@{user}" for user in self.mentions)))
         if self.buttons:
             parts.append("  ".join(f"[{button.label}]" for button in self.buttons))
         if self.footer:
