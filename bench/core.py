@@ -11,6 +11,9 @@ through an engine built by `storage.database.Database`, so SQLite runs with the 
    transaction, and with the same statements our handler issues).
 2. `/timeline` over M strikes and N contacts: median time of `Router.handle` for a few typical pages against the
    same per-kind count and newest-first page selects, row loads and per-contact window sums issued bare.
+3. Growth (`--only growth`): page 1 of `/timeline` at 10,000 and then 1,000,000 stored strikes (`--growth-sizes`),
+   on SQLite and, with `--postgres URL`, on a temporary PostgreSQL database; each size beside the same SQL issued
+   bare, and the ratio of the two sizes, which a page that does not grow with the history keeps near 1.
 
 Run by hand, not in CI: `python -m bench.core --quick` (see bench/README.md).
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import platform
 import pstats
 import random
@@ -31,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -48,7 +53,7 @@ from handlers.chat.request import ChatRequest, Platform
 from handlers.chat.settings import Settings
 from handlers.contacts.parties import parties_key
 from handlers.contacts.same_contact import SAME_CONTACT_WITHIN
-from handlers.timeline.command import PAGE_SIZE
+from handlers.timeline.command import COUNT_AHEAD, PAGE_SIZE
 from storage.database import Database
 from storage.models import AuditEntry, ContactReport, StrikeReport
 
@@ -465,12 +470,13 @@ def bare_timeline(conn: Connection, case: TimelineCase, window: timedelta) -> tu
         if case.end:
             query = query.where(STRIKES.c.started_at < case.end)
         parts.append(query)
-    # The same strategy as storage/timeline.py, bare: each kind counted, read newest first and cut at the
-    # page's end along its own index, then merged.
+    # The same strategy as storage/timeline.py, bare: each kind counted up to the bound, read newest first and
+    # cut at the page's end along its own index, then merged.
     offset = (case.page - 1) * PAGE_SIZE
+    count_limit = offset + COUNT_AHEAD
     total, candidates = 0, []
     for part in parts:
-        total += conn.execute(select(func.count()).select_from(part.subquery())).scalar_one()
+        total += conn.execute(select(func.count()).select_from(part.limit(count_limit + 1).subquery())).scalar_one()
         newest = part.order_by(text("at DESC"), text("id DESC")).limit(offset + PAGE_SIZE)
         candidates += [(at, row_id, kind) for kind, row_id, at in conn.execute(newest)]
     candidates.sort(key=lambda row: (row[0], row[1]), reverse=True)
@@ -497,7 +503,7 @@ def bare_timeline(conn: Connection, case: TimelineCase, window: timedelta) -> tu
                     STRIKES.c.retracted_at.is_(None), STRIKES.c.started_at >= at, STRIKES.c.started_at < at + window
                 )
             ).one()
-    return total, entries
+    return min(total, count_limit), entries
 
 
 def run_bare(core: Core, case: TimelineCase, window: timedelta) -> tuple[int, list[tuple[str, int]]]:
@@ -506,7 +512,7 @@ def run_bare(core: Core, case: TimelineCase, window: timedelta) -> tuple[int, li
 
 
 ENTRY = re.compile(r"^(CONTACT|STRIKE) #(\d+)", re.MULTILINE)
-TOTAL = re.compile(r"· (\d+) entries")
+TOTAL = re.compile(r"· ([\d,]+)\+? entr")
 
 
 def ours_timeline(core: Core, case: TimelineCase) -> tuple[int, list[tuple[str, int]]]:
@@ -515,7 +521,7 @@ def ours_timeline(core: Core, case: TimelineCase) -> tuple[int, list[tuple[str, 
         raise SystemExit(f"/timeline {case.text} failed: {reply.text}")
     total = TOTAL.search(reply.title or "")
     return (
-        int(total.group(1)) if total else 0,
+        int(total.group(1).replace(",", "")) if total else 0,
         [(kind.lower(), int(row_id)) for kind, row_id in ENTRY.findall(reply.text)],
     )
 
@@ -609,6 +615,115 @@ def bench_timeline(
     core.close()
 
 
+# --- 3. growth: page 1 at two history sizes -----------------------------------------------------------------
+
+
+def add_strikes(db: Database, count: int, first: datetime, last: datetime, rng: random.Random) -> None:
+    """Setup, not measured: more strikes over the same span, then the database's own housekeeping."""
+    with writer(db).begin() as conn:
+        for chunk in strike_chunks(count, first, last, rng):
+            conn.execute(insert(STRIKES), chunk)
+    with db.engine.connect() as conn:
+        if db.is_sqlite:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+
+
+def page_one_times(core: Core, case: TimelineCase, window: timedelta, repeat: int) -> tuple[list[float], list[float]]:
+    """Ours and bare, alternating who goes first; both must return the same rows."""
+    ours_result, bare_result = ours_timeline(core, case), run_bare(core, case, window)  # warm-up
+    if ours_result != bare_result:
+        raise SystemExit(f"/timeline {case.text!r}: rows differ from the bare SQL: {ours_result} vs {bare_result}")
+    ours: list[float] = []
+    bare: list[float] = []
+    for rep in range(repeat):
+        for ours_turn in (rep % 2 == 0, rep % 2 == 1):
+            started = time.perf_counter()
+            if ours_turn:
+                ours_timeline(core, case)
+                ours.append((time.perf_counter() - started) * 1000)
+            else:
+                run_bare(core, case, window)
+                bare.append((time.perf_counter() - started) * 1000)
+    return ours, bare
+
+
+def spread(values: list[float]) -> str:
+    return f"{statistics.median(values):,.1f} ({min(values):,.1f}–{max(values):,.1f})"
+
+
+@contextmanager
+def growth_database(kind: str, work: Path, postgres: str | None) -> Iterator[str]:
+    """A fresh database URL: an SQLite file in `work`, or a temporary database on the `postgres` server."""
+    if kind == "SQLite":
+        yield sqlite_url(work / "growth.db")
+        return
+    assert postgres is not None
+    name = f"callwatch_bench_{os.getpid()}"
+    admin = sqlalchemy.create_engine(postgres, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    try:
+        yield sqlalchemy.make_url(postgres).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
+def bench_growth(
+    work: Path, contacts: list[dict[str, Any]], sizes: Sequence[int], repeat: int, rng: random.Random,
+    results: Results, postgres: str | None,
+) -> None:  # fmt: skip
+    cases = [TimelineCase("page 1, no filters", ""), TimelineCase("page 1, kind=strike", "kind=strike", kind="strike")]
+    for kind in ("SQLite", "PostgreSQL") if postgres else ("SQLite",):
+        with growth_database(kind, work, postgres) as url:
+            core = build_core(Settings(database_url=url, admins="", tz="UTC"))
+            window = timedelta(seconds=core.settings.offsets_seconds[-1])
+            first, last = _populate_contacts(core.db, contacts)
+            stored = 0
+            timings: dict[tuple[str, int], tuple[list[float], list[float]]] = {}
+            for size in sizes:
+                started = time.perf_counter()
+                add_strikes(core.db, size - stored, first, last, rng)
+                stored = size
+                results.notes.append(
+                    f"growth, {kind}: {len(contacts):,} contacts + {size:,} strikes "
+                    f"(added in {time.perf_counter() - started:.0f} s)"
+                )
+                for case in cases:
+                    timings[case.name, size] = page_one_times(core, case, window, repeat)
+            core.close()
+        section = f"/timeline page 1 as the history grows, {kind} (ms, median of {repeat} with min–max)"
+        for case in cases:
+            for size in sizes:
+                ours, bare = timings[case.name, size]
+                results.figures.append(
+                    Figure(
+                        section, f"{case.name}, {size:,} strikes", statistics.median(ours), statistics.median(bare),
+                        "ms", "the same SQL, bare Core", f"ours {spread(ours)} · bare {spread(bare)}",
+                    )
+                )  # fmt: skip
+            small, large = timings[case.name, sizes[0]][0], timings[case.name, sizes[-1]][0]
+            results.figures.append(
+                Figure(
+                    section, f"{case.name}: {sizes[-1]:,} vs {sizes[0]:,} strikes", statistics.median(large),
+                    statistics.median(small), "ms", f"ours at {sizes[0]:,} strikes (goal: ≤ 1.5×)",
+                    f"range of the ratio {min(large) / max(small):.2f}–{max(large) / min(small):.2f}×",
+                )
+            )  # fmt: skip
+
+
+def _populate_contacts(db: Database, contacts: list[dict[str, Any]]) -> tuple[datetime, datetime]:
+    with writer(db).begin() as conn:
+        for at in range(0, len(contacts), CHUNK):
+            conn.execute(insert(CONTACTS), contacts[at : at + CHUNK])
+    return min(row["occurred_at"] for row in contacts), max(row["occurred_at"] for row in contacts)
+
+
 # --- report -------------------------------------------------------------------------------------------------
 
 
@@ -659,7 +774,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--strikes", type=int, default=1_000_000, help="strikes under /timeline")
     parser.add_argument("--quick", action="store_true", help="1,000 contacts and 100,000 strikes")
     parser.add_argument("--repeat", type=int, default=7, help="timed repetitions per /timeline case")
-    parser.add_argument("--only", choices=("log", "timeline"), help="run one of the two benches")
+    parser.add_argument("--only", choices=("log", "timeline", "growth"), help="run one of the benches")
+    parser.add_argument(
+        "--growth-sizes",
+        default="10000,1000000",
+        help="strike counts for the growth bench, smallest first (default 10000,1000000)",
+    )
+    parser.add_argument(
+        "--postgres",
+        default=None,
+        help="growth bench also on PostgreSQL: a server URL whose user may create a temporary database",
+    )
     parser.add_argument(
         "--db-dir",
         type=Path,
@@ -674,6 +799,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         args.contacts, args.strikes = 1_000, 100_000
     if args.contacts < 2 or args.strikes < 0 or args.repeat < 1:
         parser.error("need --contacts ≥ 2, --strikes ≥ 0, --repeat ≥ 1")
+    args.growth_sizes = [int(size) for size in args.growth_sizes.split(",")]
+    if args.growth_sizes != sorted(args.growth_sizes) or args.growth_sizes[0] < 1:
+        parser.error("--growth-sizes: positive counts, smallest first")
     return args
 
 
@@ -691,6 +819,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.only in (None, "timeline"):
             console.print(f"populating {args.strikes:,} strikes and timing /timeline …")
             bench_timeline(work, contact_rows(specs), args.strikes, args.repeat, rng, results, do_profile=args.profile)
+        if args.only in (None, "growth"):
+            console.print(f"timing /timeline page 1 at {', '.join(f'{n:,}' for n in args.growth_sizes)} strikes …")
+            growth_contacts = contact_rows(specs[: min(len(specs), 1_000)])
+            bench_growth(work, growth_contacts, args.growth_sizes, args.repeat, rng, results, args.postgres)
         report(results, args, work)
     finally:
         if args.keep:
