@@ -64,7 +64,9 @@ def close(
 
 def purge_expired(session: Session, before: datetime) -> int:
     """Delete drafts that expired before `before` (drafts are scratch, not reports: nothing of them is kept)."""
-    result = session.exec(delete(StrikeDraft).where(col(StrikeDraft.expires_at) < before))
+    statement = delete(StrikeDraft).where(col(StrikeDraft.expires_at) < before)
+    # Nothing deleted here is loaded in the session: skip the ORM's look-up of the rows to forget (a SELECT first).
+    result = session.exec(statement.execution_options(synchronize_session=False))
     return int(result.rowcount or 0)
 
 

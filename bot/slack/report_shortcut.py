@@ -1,10 +1,10 @@
 """Slack's ways into the Air Force report preview: the "Log as strike report" message shortcut, and the preview's
 Edit button, which opens the strike form filled in with the draft.
 
-The shortcut turns the message into `/strike preview` with its permalink as the source and its time as the posting
-time, routes it as the person who used the shortcut, and answers them alone (ephemeral, through the payload's
-`response_url`). The preview's Confirm and Cancel are ordinary buttons (`app.py`); Edit needs a listener of its own
-because its answer is a modal, opened with the click's `trigger_id`.
+The shortcut turns the message into `/strike preview` with its permalink (channel and timestamp) as the source and
+its time as the posting time, routes it as the person who used the shortcut, and answers them alone (ephemeral,
+through the payload's `response_url`). The preview's Confirm and Cancel are ordinary buttons (`app.py`); Edit needs
+a listener of its own because its answer is a modal, opened with the click's `trigger_id`.
 """
 
 from __future__ import annotations
@@ -104,17 +104,22 @@ def message_text(message: Body) -> str:
 
 
 async def _permalink(client: AsyncWebClient, body: Body, channel_id: str, ts: str) -> str:
-    """The message's permalink (`chat.getPermalink`); if Slack will not say, the same address built from the
-    workspace's domain, the channel and the timestamp."""
-    try:
-        answer = await client.chat_getPermalink(channel=channel_id, message_ts=ts)
-        link = answer.get("permalink")
-        if isinstance(link, str) and link.startswith("https://"):
-            return link
-    except SlackClientError as error:
-        log.info("chat.getPermalink failed (%s): building the link", error)
-    domain = (body.get("team") or {}).get("domain") or "app"
-    return f"https://{domain}.slack.com/archives/{channel_id}/p{ts.replace('.', '')}"
+    """The message's permalink. Slack's own shape (`https://DOMAIN.slack.com/archives/CHANNEL/pTS`, a reply in a
+    thread with its `thread_ts`) is built from the payload, which names the workspace's domain: asking
+    `chat.getPermalink` would put a Web API round trip before every preview. Without the domain, Slack is asked;
+    if it will not say either, the link is built on the `app.slack.com` domain, which redirects."""
+    domain = (body.get("team") or {}).get("domain")
+    if not domain:
+        try:
+            answer = await client.chat_getPermalink(channel=channel_id, message_ts=ts)
+            link = answer.get("permalink")
+            if isinstance(link, str) and link.startswith("https://"):
+                return link
+        except SlackClientError as error:
+            log.info("chat.getPermalink failed (%s): building the link", error)
+    link = f"https://{domain or 'app'}.slack.com/archives/{channel_id}/p{ts.replace('.', '')}"
+    thread = str((body.get("message") or {}).get("thread_ts") or "")
+    return f"{link}?thread_ts={thread}&cid={channel_id}" if thread and thread != ts else link
 
 
 def _posted(ts: str) -> datetime | None:

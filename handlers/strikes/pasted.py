@@ -27,6 +27,8 @@ def has_arguments(text: str) -> bool:
     Text the grammar cannot even split (an unclosed quote, over its length limit) holds none it could use: a
     pasted report often has a lone quote mark and may be long.
     """
+    if "=" not in text:
+        return False  # most pastes: no need to split them
     try:
         return any(token.key is not None for token in arguments.tokenize(text))
     except arguments.ArgumentError:

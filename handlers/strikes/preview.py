@@ -78,15 +78,7 @@ def _when(values: report_draft.Draft, zone: tzinfo) -> str:
         return "Night: unknown (the report names no date; press Edit and set When)"
     night = report_draft.night_of(started, bool(values.strike.get("time_known", True)))
     shown_in = report_draft.KYIV if zone_label(zone) == "UTC" else zone  # nights are Kyiv's: show its clock too
-    line = f"Night of {report_draft.night_label(night)}, counted from {show_time(started, shown_in)}"
-    provenance = values.reading.get("night_from")
-    if values.reading.get("edited"):
-        return line
-    if provenance == report_draft.NIGHT_FROM_POST:
-        return line + " (its date or year taken from when it was posted)"
-    if provenance == report_draft.NIGHT_FROM_TODAY:
-        return line + " (the report gives no year: taken as this year, check it)"
-    return line
+    return f"Night of {report_draft.night_label(night)}, counted from {show_time(started, shown_in)}"
 
 
 def _class_line(label: str, launched: int | None, destroyed: int | None, lost: int | None) -> str:

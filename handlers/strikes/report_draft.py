@@ -33,8 +33,8 @@ SOURCE_LIMIT = 200  # as typed `source=`; the Edit form's field holds no more
 NOTES_LIMIT = 2000
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
-# Where the night came from: the text named it, or it was completed with the post's date or today's.
-NIGHT_STATED, NIGHT_FROM_POST, NIGHT_FROM_TODAY, NIGHT_UNKNOWN = "stated", "post", "this year", "unknown"
+# Where the night came from: the report (completed from the post's date where it gives no year), or nowhere.
+NIGHT_STATED, NIGHT_UNKNOWN = "stated", "unknown"
 
 
 @dataclass(frozen=True)
@@ -72,27 +72,19 @@ def read(text: str, origin: Origin, received_at: datetime) -> Draft | Refusal:
     """The report in `text` as a draft, or the parser's refusal.
 
     The parser completes a date given without a year from the posting date, and takes a report that names no date
-    at all as of the day it was posted. A forwarded post's date is a fact; a paste only has the time it arrived. So
-    the text is read again without a posting date (was the night stated in full?) and, for a paste, with a later
-    one (does the night follow the posting date, or only its year?): a paste that names no date keeps its night
-    unknown, for the person to set, rather than take today's.
+    at all as of the day it was posted. A forwarded post's date is a fact, so a forward is read once, with it. A
+    paste only has the time it arrived: it is read a second time as if it had arrived a day later, and when its
+    night moves with that day the text names no date, so the night is left unknown for the person to set rather
+    than taken from today.
     """
-    posted = origin.posted_at or received_at
-    parsed = parse_report(text, posted)
+    parsed = parse_report(text, origin.posted_at or received_at)
     if isinstance(parsed, Refusal):
         return parsed
-    night, night_from = parsed.night, NIGHT_STATED
-    bare = parse_report(text)
-    if night is not None and (not isinstance(bare, ParsedReport) or bare.night != night):
-        if origin.forwarded:
-            night_from = NIGHT_FROM_POST
-        else:
-            later = parse_report(text, posted + timedelta(days=3))
-            if isinstance(later, ParsedReport) and later.night == night:
-                night_from = NIGHT_FROM_TODAY  # the text names the day; only its year is this year's
-            else:
-                night, night_from = None, NIGHT_UNKNOWN  # the text names no date: not guessed for a paste
-    parsed = replace(parsed, night=night)
+    night_from = NIGHT_STATED
+    if origin.posted_at is None and parsed.night is not None:
+        later = parse_report(text, received_at + timedelta(days=1))
+        if not isinstance(later, ParsedReport) or later.night != parsed.night:
+            parsed, night_from = replace(parsed, night=None), NIGHT_UNKNOWN
     return Draft(_strike(parsed, origin), _reading(parsed, origin, night_from))
 
 

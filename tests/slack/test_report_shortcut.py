@@ -79,10 +79,10 @@ async def test_the_shortcut_previews_the_message_and_confirm_stores_it_once(slac
     await standin.wait_for(lambda: standin.responses)
     [preview] = standin.responses
     assert preview["response_type"] == "ephemeral"
-    assert [call["channel"] for call in standin.called("chat.getPermalink")] == ["C1"]
+    assert standin.called("chat.getPermalink") == []  # the payload names the workspace: no extra round trip
     shown = texts(preview)
     assert "Night of 3–4 July 2025" in shown and f"Slack #general · {PERMALINK}" in shown
-    assert "its date or year taken from when it was posted" in shown and stored(core) == []
+    assert stored(core) == []
     labels = [b["text"]["text"] for b in next(b for b in preview["blocks"] if b["type"] == "actions")["elements"]]
     assert labels == ["Confirm", "Edit", "Cancel"]
     status, _ = await slack.interact(press(preview, "Confirm", response_url=standin.response_url("confirm")))
@@ -140,11 +140,25 @@ async def test_a_viewer_gets_the_refusal_and_someone_elses_press_is_refused(slac
     assert stored(core) == []
 
 
-async def test_without_a_permalink_the_link_is_built_and_without_response_url_it_is_ephemeral(
+async def test_without_the_workspace_domain_slack_is_asked_for_the_link(slack: SlackClient, core: Core) -> None:
+    standin = slack.standin
+    await slack.interact({**shortcut(response_url=standin.response_url("a")), "team": {"id": "T1"}})
+    await standin.wait_for(lambda: standin.responses)
+    assert [call["channel"] for call in standin.called("chat.getPermalink")] == ["C1"]
+    assert PERMALINK in texts(standin.responses[-1])  # the stand-in answers with the same link Slack would
+    standin.fail_next("chat.getPermalink", status=200, error="channel_not_found")
+    await slack.interact(
+        {**shortcut(thread_ts="1751600000.000001", response_url=standin.response_url("b")), "team": {}}
+    )
+    await standin.wait_for(lambda: len(standin.responses) == 2)
+    built = "https://app.slack.com/archives/C1/p1751609520000100?thread_ts=1751600000.000001&amp;cid=C1"
+    assert built in texts(standin.responses[-1])
+
+
+async def test_attachments_are_read_and_without_response_url_the_preview_is_ephemeral(
     slack: SlackClient, core: Core
 ) -> None:
     standin = slack.standin
-    standin.fail_next("chat.getPermalink", status=200, error="channel_not_found")
     await slack.interact(shortcut(text="", attachments=[{"pretext": "Forwarded", "text": REPORT}]))
     await standin.wait_for(lambda: standin.called("chat.postEphemeral"))
     [ephemeral] = map(decoded, standin.called("chat.postEphemeral"))

@@ -272,9 +272,9 @@ def test_a_paste_without_a_date_leaves_the_night_to_the_person(
     assert pasted.ok and "Night: unknown" in pasted.plain()
     assert [button.label for button in pasted.buttons] == ["Edit", "Cancel"]
     forwarded = core.router.handle(make_request("strike", preview_text(UNDATED, posted=POSTED), user_id="UREP"))
-    assert "Night of 3–4 July 2025" in forwarded.plain() and "taken from when it was posted" in forwarded.plain()
+    assert "Night of 3–4 July 2025" in forwarded.plain()  # a post's date is a fact: a report of that morning
     yearless = core.router.handle(make_request("strike", REPORT, user_id="UREP"))
-    assert "Night of 3–4 July 2025" in yearless.plain() and "taken as this year, check it" in yearless.plain()
+    assert "Night of 3–4 July 2025" in yearless.plain()  # the day is the report's, the year the latest before now
 
 
 def test_a_paste_the_parser_refuses_is_refused_clearly_and_typed_strikes_are_unchanged(
