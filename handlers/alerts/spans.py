@@ -11,6 +11,8 @@ Three forms, for three jobs:
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from handlers.i18n import DEFAULT_LANGUAGE, current_language, ngettext
 from handlers.text.durations import format_duration
 
@@ -33,7 +35,9 @@ def show_duration(seconds: int) -> str:
     return format_duration(seconds) if language == DEFAULT_LANGUAGE else _short_units(seconds, language)
 
 
+@lru_cache(maxsize=1024)
 def _short_units(seconds: int, language: str) -> str:
+    """Cached: posts repeat the same few lengths (the window, the snooze) in every channel."""
     from babel.units import format_unit
 
     hours, rest = divmod(max(0, seconds), 3600)

@@ -7,6 +7,8 @@ asks: Python's own `,` format is CLDR's English, so English replies and posts ne
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from handlers.i18n.active import DEFAULT_LANGUAGE, current_language
 
 
@@ -15,6 +17,12 @@ def format_number(value: float, digits: int = 0) -> str:
     language = current_language()
     if language == DEFAULT_LANGUAGE:
         return f"{value:,.{digits}f}"
+    return _cldr(value, digits, language)
+
+
+@lru_cache(maxsize=4096)
+def _cldr(value: float, digits: int, language: str) -> str:
+    """Cached: an alert to a thousand channels shows the same few numbers a thousand times."""
     from decimal import Decimal
 
     from babel.numbers import format_decimal
