@@ -54,6 +54,7 @@ LANGUAGE_NAMES = {"en": N_("English"), "uk": N_("Ukrainian")}
 
 _MENTION = re.compile(r"^<@([A-Za-z0-9]+)(?:\|[^>]*)?>$")
 _USER = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_CONTACT_NUMBER = re.compile(r"(?:#|№|no\.?)?([0-9]{1,12})", re.IGNORECASE)
 LATE_GRACE_SECONDS = 60
 MIN_WINDOW_SECONDS = 60  # a window closing sooner than this closes before anyone could act on its alert
 
@@ -426,15 +427,16 @@ def _note(post: AlertPost, now: datetime) -> str:
 
 # --- ack / snooze / join: by the contact number the alert shows ------------------------------------------------
 def _contact_number(raw: str) -> int:
-    """The contact number a person types: `12`, `#12`, or `№12` as the Ukrainian posts write it."""
-    cleaned = raw.strip().lstrip("#№")
-    if not cleaned.isascii() or not cleaned.isdigit() or int(cleaned) == 0 or len(cleaned) > 12:
+    """The contact number a person types: `12`, `#12`, or `№12` as the Ukrainian posts write it (`No12` once a
+    keyboard or a copy has folded the sign)."""
+    match = _CONTACT_NUMBER.fullmatch(raw.strip())
+    if match is None or int(match.group(1)) == 0:
         raise arguments.ArgumentError(
             _("{value} is not a contact number: give the number the alert shows (contact #12 → 12)").format(
                 value=repr(raw)
             )
         )
-    return int(cleaned)
+    return int(match.group(1))
 
 
 def _alert_here(session: Session, request: ChatRequest, raw: str) -> tuple[AlertPost, str | None]:
