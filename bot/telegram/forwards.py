@@ -21,7 +21,6 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.telegram.commands import CommandBridge
-from handlers.airforce import Refusal, parse_report
 from handlers.strikes.pasted import preview_text
 
 PASTE_LENGTH = 200  # characters: shorter unforwarded text the parser refuses is chat, not a failed paste
@@ -74,6 +73,8 @@ def addressed(message: Message, bot_username: str, bot_id: int) -> tuple[Message
 
 def _reads(text: str, message: Message) -> bool:
     """Whether the parser reads `text` as a report (for messages that may well be conversation instead)."""
+    from handlers.airforce import Refusal, parse_report
+
     return not isinstance(parse_report(text, message.date), Refusal)
 
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from handlers.airforce import Refusal
+from sqlmodel import Session
+
 from handlers.chat.command import Action, explained
 from handlers.chat.context import HandlerContext
 from handlers.chat.forms import Form, Moment
@@ -31,6 +32,9 @@ from handlers.text import arguments
 from handlers.text.times import show_time
 from storage import audit, drafts
 from storage.models import DraftState, StrikeDraft, StrikeReport
+
+if TYPE_CHECKING:
+    from handlers.airforce import Refusal
 
 DRAFT_LIFETIME = timedelta(hours=1)
 KEEP_EXPIRED = timedelta(days=1)  # an expired draft is still recognised (and said to be expired) for a day
@@ -78,7 +82,7 @@ def show_preview(
     refuses stores nothing and is answered by `refused` (default: the parser's reason)."""
     now = ctx.now()
     read = report_draft.read(text, origin, now)
-    if isinstance(read, Refusal):
+    if not isinstance(read, report_draft.Draft):  # the parser's refusal
         return refused(read) if refused else Reply.error(not_a_report(read.reason))
     draft = StrikeDraft(
         author=request.caller,
@@ -121,7 +125,7 @@ def not_a_report(reason: str) -> str:
     )
 
 
-def _preview(session: Any, draft: StrikeDraft, zone: tzinfo) -> Reply:
+def _preview(session: Session, draft: StrikeDraft, zone: tzinfo) -> Reply:
     """The preview, with what is already stored for the same night (from this source, and from any other)."""
     values = report_draft.Draft(draft.strike, draft.reading)
     same_source = drafts.strike_by_source_key(session, draft.source_key) if draft.source_key else None

@@ -19,13 +19,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from handlers.airforce import ParsedReport, Refusal, parse_report
 from handlers.strikes.totals import contradiction
 from handlers.text import cleaning
+
+if TYPE_CHECKING:  # the parser is imported when a report is read: /help and /contact need not load its patterns
+    from handlers.airforce import ParsedReport, Refusal
 
 KYIV = ZoneInfo("Europe/Kyiv")
 COUNT_STARTS = time(18, 0)  # the Air Force's night starts at 18:00 Kyiv the evening before
@@ -77,6 +79,8 @@ def read(text: str, origin: Origin, received_at: datetime) -> Draft | Refusal:
     night moves with that day the text names no date, so the night is left unknown for the person to set rather
     than taken from today.
     """
+    from handlers.airforce import ParsedReport, Refusal, parse_report
+
     parsed = parse_report(text, origin.posted_at or received_at)
     if isinstance(parsed, Refusal):
         return parsed

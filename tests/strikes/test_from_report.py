@@ -4,8 +4,11 @@ SQLite and PostgreSQL, with the buttons' commands pressed as people (and forgers
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -43,7 +46,8 @@ UNDATED = (
     "Повітряні сили ЗСУ: протиповітряною обороною збито 50 з 60 ударних БпЛА типу Shahed у Київській, "
     "Житомирській та Сумській областях."
 )
-NIGHT_STARTS = datetime(2025, 7, 3, 15, 0, tzinfo=UTC)  # 3 July 18:00 Kyiv: where the Air Force's count begins
+NIGHT_STARTS = datetime(2025, 7, 3, 15, 0, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[2]  # 3 July 18:00 Kyiv: where the Air Force's count begins
 
 
 @pytest.fixture
@@ -351,3 +355,19 @@ def test_the_stored_strike_agrees_with_the_parser_on_every_count_it_states(
     assert strike.weapons == {weapon.name: weapon.launched for weapon in parsed.weapons}
     assert strike.started_at == datetime(2025, 7, 3, 18, tzinfo=UTC) - timedelta(hours=3)  # Kyiv is UTC+3 in July
     assert dataclasses.asdict(parsed.hits) == {"weapons": None, "locations": 8, "debris_locations": 3}
+
+
+def test_the_parser_is_loaded_only_when_a_report_is_read() -> None:
+    """Every command module is imported for every command; the parser's patterns are compiled only when needed."""
+    code = (
+        "import sys\n"
+        "from handlers.registry import all_commands\n"
+        "all_commands()\n"
+        "assert not [name for name in sys.modules if name.startswith('handlers.airforce')], 'loaded early'\n"
+        "from datetime import datetime, UTC\n"
+        "from handlers.strikes import report_draft\n"
+        f"report_draft.read({REPORT!r}, report_draft.Origin(), datetime.now(UTC))\n"
+        "assert 'handlers.airforce.parser' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
