@@ -826,11 +826,22 @@ def report(results: list[Result], options: Options, bench_cpu: float) -> bool:
         p99 = percentile(_pooled(two, lambda r: r.latencies), 0.99) / percentile(
             _pooled(one, lambda r: r.latencies), 0.99
         )
-        per_round = " ".join(f"{a.throughput / b.throughput:.2f}×" for a, b in zip(two, one, strict=False))
+        pairs = [a.throughput / b.throughput for a, b in zip(two, one, strict=False)]
+        per_round = " ".join(f"{pair:.2f}×" for pair in pairs)
         print(
             f"  throughput {two[0].label} / {one[0].label}: {ratio:.2f}× (medians; each round {per_round}); "
             f"latency p50 {p50:.2f}×, p99 {p99:.2f}×"
         )
+        print(
+            f"  pair by pair (rounds run back to back): {statistics.median(pairs):.2f}× median, "
+            f"{min(pairs):.2f}–{max(pairs):.2f}× over {len(pairs)} pair{'s' * (len(pairs) > 1)}"
+        )
+        if (os.cpu_count() or 1) <= 2:
+            print(
+                f"  on {os.cpu_count()} CPUs a second replica and worker add processes, not cores: PostgreSQL, the "
+                "load generator and every callwatch process already share them, so a ratio near 1× is what this "
+                "machine allows; it says nothing of a machine with cores to spare"
+            )
         for runs in (two, one):
             cores = [(run.cpu.get(name) or 0.0) / run.elapsed for run in runs for name in run.cpu if "slack" in name]
             if cores:
