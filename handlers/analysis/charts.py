@@ -5,32 +5,44 @@ Both count as the analysis does (`handlers.records.window`): the x axis is Kyiv 
 daily bar spans its Kyiv day from midnight to midnight, and each contact is drawn at its exact time — a wave
 launched the evening after an afternoon call sits to the right of the call's line. A contact with a date only is
 a hatched band over its day, and its window starts where the day ends.
+
+Every word on a chart — title, axes, legend, month names on the date axis — is in the active language (the
+caller's in chat; English for `callwatch export --format png`). Matplotlib's own DejaVu Sans has the Cyrillic
+letters, so a Ukrainian chart needs no font of the system's.
 """
 
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from handlers.analysis.parameters import METRIC_WORDS
 from handlers.analysis.result import Analysis
 from handlers.analysis.series import StrikeSeries, datetime_of, kyiv_dates, kyiv_midnights, window_starts
-from handlers.analysis.words import plural
+from handlers.analysis.words import capitalised, count_text, day_label, metric_words
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Image
+from handlers.i18n import DEFAULT_LANGUAGE, _, current_language, ngettext
 from handlers.records.window import KYIV
 from storage import series
+
+if TYPE_CHECKING:  # matplotlib loads when a chart is drawn
+    from matplotlib.axes import Axes
 
 SIZE_INCHES = (12, 5)
 DPI = 100
 MIN_WINDOW_PIXELS = 4  # a window narrower than this on the page is widened to it (and the legend says so)
 DRONE_COLOUR, MISSILE_COLOUR, CONTACT_COLOUR = "#d9822b", "#1f4e8c", "#c0392b"
 DEFAULT_WINDOW = timedelta(days=3)
+MONTH = "\ue000%m\ue000"  # strftime leaves the marks be; the month's name in the active language replaces them
+MONTH_MARK = re.compile("\ue000(\\d\\d)\ue000")
 
 
 @dataclass(frozen=True)
@@ -90,8 +102,8 @@ def render_timeline_chart(ctx: HandlerContext, start: datetime | None, end: date
             keep &= at < pd.Timestamp(end)
         contacts = contacts[keep]
     first_day, last_day = _span(strikes, contacts, start, end)
-    period = f"{first_day:%Y-%m-%d} → {last_day:%Y-%m-%d}" if first_day and last_day else "no data"
-    title = f"Strikes and contacts, {period} (Kyiv days)"
+    period = f"{first_day:%Y-%m-%d} → {last_day:%Y-%m-%d}" if first_day and last_day else _("no data")
+    title = _("Strikes and contacts, {period} (Kyiv days)").format(period=period)
     png = plot_timeline(strikes, contacts, first_day, last_day, window=window, title=title)
     return Image(png=png, filename="timeline.png", title=title)
 
@@ -140,19 +152,18 @@ def plot_timeline(
     last: date | None,
     *,
     window: timedelta = DEFAULT_WINDOW,
-    title: str = "Strikes and contacts",
+    title: str | None = None,
 ) -> bytes:
     """Drones as bars spanning their Kyiv day (left axis); missiles as a step line over the same days (right
     axis: far fewer), so even a single day of them shows; contacts as lines at their time with windows shaded."""
-    import matplotlib.dates as mdates
-
+    title = title or _("Strikes and contacts")
     figure = _figure()
     axes = figure.add_subplot()
     if first is None or last is None or (strikes.empty and contacts.empty):
         axes.text(
             0.5,
             0.5,
-            "No strikes or contacts in this period",
+            _("No strikes or contacts in this period"),
             ha="center",
             va="center",
             transform=axes.transAxes,
@@ -171,9 +182,9 @@ def plot_timeline(
         align="edge",
         color=DRONE_COLOUR,
         alpha=0.85,
-        label="drones per Kyiv day",
+        label=_("drones per Kyiv day"),
     )
-    axes.set_ylabel("drones per day")
+    axes.set_ylabel(_("drones per day"))
     axes.set_xlim(edges[0], edges[-1])
     missiles_axes = axes.twinx()
     missiles_axes.step(
@@ -182,11 +193,12 @@ def plot_timeline(
         where="post",
         color=MISSILE_COLOUR,
         linewidth=1.4,
-        label="missiles per Kyiv day",
+        label=_("missiles per Kyiv day"),
     )
-    missiles_axes.set_ylabel("missiles per day")
+    missiles_axes.set_ylabel(_("missiles per day"))
     missiles_axes.set_ylim(bottom=0, top=max(1, max(bars.missiles)) * 1.15)
     axes.set_ylim(bottom=0, top=max(1, max(bars.drones)) * 1.15)
+    _number_axes(axes, missiles_axes)
     span_days = (edges[-1] - edges[0]).total_seconds() / 86400
     widened = False
     hours = int(window.total_seconds() // 3600)
@@ -200,7 +212,7 @@ def plot_timeline(
             color=CONTACT_COLOUR,
             alpha=0.22,
             linewidth=0,
-            label=f"contact window ({hours} h)",
+            label=_("contact window ({hours} h)").format(hours=hours),
         )
         if known:
             axes.axvline(
@@ -208,7 +220,7 @@ def plot_timeline(
                 color=CONTACT_COLOUR,
                 linestyle="--",
                 linewidth=1.2,
-                label="contact (at its time)",
+                label=_("contact (at its time)"),
             )
         else:
             axes.axvspan(
@@ -218,21 +230,80 @@ def plot_timeline(
                 edgecolor=CONTACT_COLOUR,
                 hatch="//",
                 linewidth=0.8,
-                label="contact, hour not reported (its day)",
+                label=_("contact, hour not reported (its day)"),
             )
-    locator = mdates.AutoDateLocator()
-    axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    axes.set_xlabel("Kyiv time (Europe/Kyiv); each bar is one Kyiv day, midnight to midnight")
+    _date_axis(axes)
+    axes.set_xlabel(_("Kyiv time (Europe/Kyiv); each bar is one Kyiv day, midnight to midnight"))
     handles, labels = axes.get_legend_handles_labels()
     more_handles, more_labels = missiles_axes.get_legend_handles_labels()
     seen: dict[str, object] = {}
     for handle, label in zip(handles + more_handles, labels + more_labels, strict=True):
         seen.setdefault(label, handle)
     axes.legend(list(seen.values()), list(seen), loc="upper left", fontsize=8)
-    note = f"; windows drawn at least {MIN_WINDOW_PIXELS} px wide" if widened else ""
-    figure.suptitle(f"{title}: drones and missiles per day, contacts and their {hours} h windows{note}")
+    heading = _("{title}: drones and missiles per day, contacts and their {hours} h windows").format(
+        title=title, hours=hours
+    )
+    if widened:
+        heading += "; " + _("windows drawn at least {pixels} px wide").format(pixels=MIN_WINDOW_PIXELS)
+    figure.suptitle(heading)
     return _png(figure)
+
+
+def _date_axis(axes: Axes) -> None:
+    """Concise dates on the x axis ('Jul', '04', '2025'); in another language the months are named in it (Babel's
+    CLDR names: 'лип.'), never by the process' C locale."""
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator()
+    axes.xaxis.set_major_locator(locator)
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        return
+    from babel.dates import get_month_names
+
+    names = get_month_names("abbreviated", context="stand-alone", locale=language)
+
+    def named(text: str) -> str:
+        return MONTH_MARK.sub(lambda match: names[int(match.group(1))], text)
+
+    class NamedMonths(mdates.ConciseDateFormatter):
+        def format_ticks(self, values: Sequence[float]) -> list[str]:
+            return [named(label) for label in super().format_ticks(values)]
+
+        def get_offset(self) -> str:
+            return named(super().get_offset())
+
+    axes.xaxis.set_major_formatter(
+        NamedMonths(
+            locator,
+            formats=["%Y", MONTH, "%d", "%H:%M", "%H:%M", "%S.%f"],
+            zero_formats=["", "%Y", MONTH, f"%d {MONTH}", "%H:%M", "%H:%M"],
+            offset_formats=["", "%Y", f"{MONTH} %Y", f"%d {MONTH} %Y", f"%d {MONTH} %Y", f"%d {MONTH} %Y %H:%M"],
+        )
+    )
+
+
+def _number_axes(*all_axes: Axes) -> None:
+    """The y axes' figures with the active language's decimal sign (0,5 in Ukrainian); English keeps matplotlib's
+    own formatter untouched."""
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return
+    from babel.numbers import get_decimal_symbol
+    from matplotlib.ticker import ScalarFormatter
+
+    decimal = get_decimal_symbol(language)
+
+    class LocalDecimal(ScalarFormatter):
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return super().__call__(x, pos).replace(".", decimal)
+
+        def get_offset(self) -> str:
+            return super().get_offset().replace(".", decimal)
+
+    for axes in all_axes:
+        axes.yaxis.set_major_formatter(LocalDecimal())
 
 
 def profile_chart(result: Analysis) -> Image:
@@ -246,7 +317,7 @@ def profile_chart(result: Analysis) -> Image:
     expected = [day.expected[metric] for day in result.profile]
     low = [day.low[metric] for day in result.profile]
     high = [day.high[metric] for day in result.profile]
-    axes.bar(offsets, observed, width=0.8, color=DRONE_COLOUR, alpha=0.85, label="observed (mean per contact)")
+    axes.bar(offsets, observed, width=0.8, color=DRONE_COLOUR, alpha=0.85, label=_("observed (mean per contact)"))
     axes.fill_between(
         offsets,
         low,
@@ -254,28 +325,33 @@ def profile_chart(result: Analysis) -> Image:
         color="#555555",
         alpha=0.18,
         step="mid",
-        label="expected ±1.96 s.e. (days within the test's reach)",
+        label=_("expected ±1.96 s.e. (days within the test's reach)"),
     )
-    axes.step(offsets, expected, where="mid", color="#222222", linewidth=1.5, label="expected from nearby days")
+    axes.step(offsets, expected, where="mid", color="#222222", linewidth=1.5, label=_("expected from nearby days"))
     axes.axvspan(
         -0.5,
         result.window_days + 0.5,
         color=CONTACT_COLOUR,
         alpha=0.08,
         linewidth=0,
-        label=f"D … D+{result.window_days}: days the {result.params.window_hours} h windows touch",
+        label=_("{first} … {last}: days the {hours} h windows touch").format(
+            first=day_label(0), last=day_label(result.window_days), hours=result.params.window_hours
+        ),
     )
     axes.axvline(-0.5, color=CONTACT_COLOUR, linestyle="--", linewidth=1)
-    axes.set_xticks(offsets, [("D" if o == 0 else f"D{o:+d}").replace("-", "−") for o in offsets])
-    axes.set_xlabel("Kyiv day relative to the contact's day (Europe/Kyiv)")
-    axes.set_ylabel(f"{METRIC_WORDS[metric]} per day")
+    axes.set_xticks(offsets, [day_label(offset) for offset in offsets])
+    axes.set_xlabel(_("Kyiv day relative to the contact's day (Europe/Kyiv)"))
+    axes.set_ylabel(_("{what} per day").format(what=metric_words(metric)))
     axes.set_ylim(bottom=0)
+    _number_axes(axes)
     axes.legend(loc="upper left", fontsize=8)
     from handlers.analysis.render import period_text
 
-    title = (
-        f"{METRIC_WORDS[metric].capitalize()} per Kyiv day around contacts, {period_text(result)} "
-        f"({plural(result.tested_contacts, 'contact')})"
-    )
+    tested = result.tested_contacts
+    title = ngettext(
+        "{what} per Kyiv day around contacts, {period} ({n} contact)",
+        "{what} per Kyiv day around contacts, {period} ({n} contacts)",
+        tested,
+    ).format(what=capitalised(metric_words(metric)), period=period_text(result), n=count_text(tested))
     figure.suptitle(title)
     return Image(png=_png(figure), filename="analysis-profile.png", title=title)

@@ -16,10 +16,11 @@ from handlers.analysis.parameters import (
     METRICS,
     AnalysisParameters,
 )
-from handlers.chat.command import single_action
+from handlers.chat.command import single_action, with_usage
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest
+from handlers.i18n import N_, ngettext
 from handlers.text import arguments
 from handlers.text.times import TimeParseError, parse_time, time_range
 
@@ -28,14 +29,14 @@ if TYPE_CHECKING:  # numpy, pandas and statsmodels load when /analysis runs, not
 
 __all__ = ["USAGE", "handle", "render", "run_analysis"]
 
-USAGE = """\
+USAGE = N_("""\
 /analysis [window=3] [from=TIME] [to=TIME] [metric=drones|missiles|total]
 /analysis chart [window=3] [from=TIME] [to=TIME] [metric=…]
 Do strikes rise in the WINDOW days after contacts (from each contact's time), more than the same hours on the
 days around each contact predict? One pre-specified test per metric, corrected for the three metrics, with its
 rate ratio, 95% interval, p-value and the smallest rise it could see. `chart` draws strikes per day from 7 days
 before to 7 days after contacts, observed against expected.
-The period is the contacts' own span unless from=/to= narrow it. Example: /analysis window=3 from=2025-01-01"""
+The period is the contacts' own span unless from=/to= narrow it. Example: /analysis window=3 from=2025-01-01""")
 
 
 def run_analysis(
@@ -77,7 +78,11 @@ def render(result: Analysis, zone: tzinfo | None = None) -> Reply:
 def _window(raw: str) -> int:
     value = arguments.count(raw)
     if not 1 <= value <= MAX_WINDOW_DAYS:
-        raise ValueError(f"must be between 1 and {MAX_WINDOW_DAYS} days")
+        raise ValueError(
+            ngettext("must be between 1 and {n} day", "must be between 1 and {n} days", MAX_WINDOW_DAYS).format(
+                n=MAX_WINDOW_DAYS
+            )
+        )
     return value
 
 
@@ -97,7 +102,7 @@ def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
     try:
         parsed = arguments.parse(text, spec, command="analysis", notes=False, joinable=frozenset({"from", "to"}))
     except arguments.ArgumentError as error:
-        return Reply.error(f"{error}\nUsage:\n{USAGE}")
+        return Reply.error(with_usage(str(error), USAGE))
     try:
         start, end = time_range(parsed.get("from"), parsed.get("to"))
     except TimeParseError as error:
@@ -122,7 +127,7 @@ def _chart(result: Analysis) -> Reply:
 
 COMMAND = single_action(
     "analysis",
-    "do strikes rise after contacts, more than nearby days predict? ratio, 95% interval, p and power",
+    N_("do strikes rise after contacts, more than nearby days predict? ratio, 95% interval, p and power"),
     USAGE,
     handle,
 )

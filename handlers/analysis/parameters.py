@@ -6,8 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from handlers.i18n import N_, _, ngettext
+
 METRICS = ("drones", "missiles", "total")
-METRIC_WORDS = {"drones": "drones", "missiles": "missiles", "total": "drones and missiles"}
+# The metric as a sentence names it ("drones and missiles in the 3 days after …"); shown through `_`.
+METRIC_WORDS = {"drones": N_("drones"), "missiles": N_("missiles"), "total": N_("drones and missiles")}
 MAX_WINDOW_DAYS = 30
 DEFAULT_PERMUTATIONS = 10_000
 DEFAULT_SEED = 20220224
@@ -32,19 +35,25 @@ class AnalysisParameters:
 
     def __post_init__(self) -> None:
         if self.metric not in METRICS:
-            raise ValueError(f"metric must be one of {', '.join(METRICS)}")
+            raise ValueError(_("metric must be one of {choices}").format(choices=", ".join(METRICS)))
         if not 1 <= self.window_days <= MAX_WINDOW_DAYS:
-            raise ValueError(f"the window must be between 1 and {MAX_WINDOW_DAYS} days")
+            raise ValueError(
+                ngettext(
+                    "the window must be between 1 and {n} day",
+                    "the window must be between 1 and {n} days",
+                    MAX_WINDOW_DAYS,
+                ).format(n=MAX_WINDOW_DAYS)
+            )
         if self.permutations < 100:
-            raise ValueError("at least 100 permutations are needed for a p-value")
+            raise ValueError("at least 100 permutations are needed for a p-value")  # i18n: internal
         if not 1 <= self.min_shift_days <= self.shift_days:
-            raise ValueError("min_shift_days must be between 1 and shift_days")
+            raise ValueError("min_shift_days must be between 1 and shift_days")  # i18n: internal
         for name in ("start", "end"):
             value = getattr(self, name)
             if value is not None and value.tzinfo is None:
                 object.__setattr__(self, name, value.replace(tzinfo=UTC))
         if self.start is not None and self.end is not None and self.end <= self.start:
-            raise ValueError("the period is empty: from= must be before to=")
+            raise ValueError(_("the period is empty: from= must be before to="))
 
     @property
     def window_hours(self) -> int:

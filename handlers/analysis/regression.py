@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from handlers.analysis.windows import Episode, Period
+from handlers.i18n import _
 
 HAC_LAGS = 7
 
@@ -89,9 +90,9 @@ def fit(daily: np.ndarray, period: Period, episodes: tuple[Episode, ...]) -> Mod
     design, kept = _design(period, window_share(period, episodes), y)
     y = y[kept]
     if len(y) == 0 or y.sum() == 0:
-        return ModelResult(None, None, None, None, len(y), "no strikes in the period")
+        return ModelResult(None, None, None, None, len(y), _("no strikes in the period"))
     if np.ptp(design[:, 0]) == 0:
-        return ModelResult(None, None, None, None, len(y), "no day inside a window has strike data")
+        return ModelResult(None, None, None, None, len(y), _("no day inside a window has strike data"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -103,9 +104,11 @@ def fit(daily: np.ndarray, period: Period, episodes: tuple[Episode, ...]) -> Mod
             )
         beta, se = float(model.params[0]), float(model.bse[0])
     except (ValueError, np.linalg.LinAlgError, FloatingPointError) as error:
-        return ModelResult(None, None, None, None, len(y), f"the model could not be fitted ({error})")
+        return ModelResult(
+            None, None, None, None, len(y), _("the model could not be fitted ({error})").format(error=error)
+        )
     if not (math.isfinite(beta) and math.isfinite(se)) or se <= 0:
-        return ModelResult(None, None, None, None, len(y), "the model did not converge")
+        return ModelResult(None, None, None, None, len(y), _("the model did not converge"))
     return ModelResult(
         ratio=math.exp(beta),
         ci_low=math.exp(beta - 1.959964 * se),

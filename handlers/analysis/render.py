@@ -6,31 +6,49 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from handlers.analysis.parameters import METRIC_WORDS, METRICS
+from handlers.analysis.parameters import METRICS
 from handlers.analysis.randomisation import Subset
 from handlers.analysis.result import Analysis, MetricResult
-from handlers.analysis.words import plural, ratio_text
+from handlers.analysis.words import (
+    contacts_text,
+    count_text,
+    day_label,
+    days_text,
+    interval_text,
+    listed,
+    metric_label,
+    metric_words,
+    metrics_text,
+    p_text,
+    ratio_text,
+)
 from handlers.chat.reply import Reply, Table
+from handlers.i18n import _, ngettext
+from handlers.i18n.numbers import format_number
 from handlers.records.window import KYIV
 
 EXCLUDED_SHOWN = 5
 
 
 def title(result: Analysis) -> str:
-    period = f" · {period_text(result)}" if result.period_start else ""
-    return f"Strikes after contacts · {result.window_days}-day windows · {METRIC_WORDS[result.metric]}{period}"
+    text = _("Strikes after contacts · {days}-day windows · {metric}").format(
+        days=result.window_days, metric=metric_words(result.metric)
+    )
+    return f"{text} · {period_text(result)}" if result.period_start else text
 
 
 def period_text(result: Analysis) -> str:
     if result.period_start is None or result.period_end is None:
-        return "no period"
+        return _("no period")
     first = result.period_start.astimezone(KYIV)
     last = (result.period_end - timedelta(seconds=1)).astimezone(KYIV)
     return f"{first:%Y-%m-%d} → {last:%Y-%m-%d}"
 
 
 def render(result: Analysis, zone: object = None) -> Reply:
-    """The reply for /analysis and `callwatch analyze` (the zone is Kyiv whatever the channel: days are Kyiv days)."""
+    """The reply for /analysis and `callwatch analyze` (the zone is Kyiv whatever the channel: days are Kyiv days).
+
+    Written in the active language, as the verdict and the conventions it carries were."""
     lines = [result.verdict]
     if result.metrics:
         lines += ["", _primary(result)]
@@ -38,33 +56,52 @@ def render(result: Analysis, zone: object = None) -> Reply:
         lines += _episodes(result)
     lines += _excluded(result)
     footer = [line for line in (_profile(result), _sensitivity(result), _secondary(result)) if line]
-    footer.append("Conventions: " + "; ".join(result.conventions) + ".")
+    footer.append(_("Conventions: {rules}.").format(rules="; ".join(result.conventions)))
     if result.metrics:
+        permutations = result.params.permutations
         footer.append(
-            f"p-values from {result.params.permutations:,} random draws (seed {result.params.seed}); "
-            "every figure: callwatch analyze --json."
+            ngettext(
+                "p-values from {n} random draw (seed {seed}); every figure: callwatch analyze --json.",
+                "p-values from {n} random draws (seed {seed}); every figure: callwatch analyze --json.",
+                permutations,
+            ).format(n=count_text(permutations), seed=result.params.seed)
         )
     return Reply(title=title(result), text="\n".join(lines), table=_table(result), footer="\n".join(footer))
 
 
 def _primary(result: Analysis) -> str:
     params = result.params
-    return (
-        f"Primary test, fixed in advance: the strikes in the {params.window_hours} h after each contact, from its "
-        f"time, against the same hours on the days within ±{params.shift_days} days of it; the p-values are "
-        f"corrected (Holm) for the {len(METRICS)} metrics below. Period {period_text(result)} (Kyiv days): "
-        f"{plural(result.days, 'day')}, {plural(result.strikes, 'strike report')}."
+    test = ngettext(
+        "Primary test, fixed in advance: the strikes in the {hours} h after each contact, from its time, against the "
+        "same hours on the days within ±{n} day of it; the p-values are corrected (Holm) for the {metrics} below.",
+        "Primary test, fixed in advance: the strikes in the {hours} h after each contact, from its time, against the "
+        "same hours on the days within ±{n} days of it; the p-values are corrected (Holm) for the {metrics} below.",
+        params.shift_days,
+    ).format(hours=params.window_hours, n=params.shift_days, metrics=metrics_text(len(METRICS)))
+    period = _("Period {period} (Kyiv days): {days}, {reports}.").format(
+        period=period_text(result),
+        days=days_text(result.days),
+        reports=ngettext("{n} strike report", "{n} strike reports", result.strikes).format(
+            n=count_text(result.strikes)
+        ),
     )
+    return f"{test} {period}"
 
 
 def _episodes(result: Analysis) -> list[str]:
     merged = [episode for episode in result.episodes if len(episode.contact_ids) > 1]
     if not merged:
         return []
-    groups = "; ".join(" and ".join(f"#{cid}" for cid in episode.contact_ids) for episode in merged)
+    groups = "; ".join(listed([f"#{cid}" for cid in episode.contact_ids]) for episode in merged)
+    episodes = len(result.episodes)
     return [
-        f"{plural(result.tested_contacts, 'contact')} in {plural(len(result.episodes), 'episode')}: {groups} have "
-        "overlapping windows, so each group is tested as one window and no strike is counted twice."
+        ngettext(
+            "{contacts} in {n} episode: {groups} have overlapping windows, so each group is tested as one window "
+            "and no strike is counted twice.",
+            "{contacts} in {n} episodes: {groups} have overlapping windows, so each group is tested as one window "
+            "and no strike is counted twice.",
+            episodes,
+        ).format(contacts=contacts_text(result.tested_contacts), n=count_text(episodes), groups=groups)
     ]
 
 
@@ -74,29 +111,44 @@ def _excluded(result: Analysis) -> list[str]:
     shown = "; ".join(
         f"#{item.id} ({item.at.astimezone(KYIV):%Y-%m-%d}): {item.reason}" for item in result.excluded[:EXCLUDED_SHOWN]
     )
-    more = f"; and {len(result.excluded) - EXCLUDED_SHOWN} more" if len(result.excluded) > EXCLUDED_SHOWN else ""
-    return [f"Left out: {plural(len(result.excluded), 'contact')} — {shown}{more}."]
+    if len(result.excluded) > EXCLUDED_SHOWN:
+        shown = _("{shown}; and {n} more").format(shown=shown, n=count_text(len(result.excluded) - EXCLUDED_SHOWN))
+    left_out = len(result.excluded)
+    return [
+        ngettext("Left out: {n} contact — {shown}.", "Left out: {n} contacts — {shown}.", left_out).format(
+            n=count_text(left_out), shown=shown
+        )
+    ]
 
 
 def _table(result: Analysis) -> Table | None:
     if not result.metrics:
         return None
     rows = tuple(_row(result.metrics[name]) for name in METRICS)
-    columns = ("metric", "after", "expected", "ratio", "95% CI", "p", "Holm p", "common-shift p")
+    columns = (
+        _("metric"),
+        _("after"),
+        _("expected"),
+        _("ratio"),
+        _("95% CI"),
+        "p",
+        _("Holm p"),
+        _("common-shift p"),
+    )
     return Table(columns=columns, rows=rows)
 
 
 def _row(metric: MetricResult) -> tuple[str, ...]:
     primary = metric.primary
     return (
-        metric.metric,
-        f"{primary.observed:,}",
-        f"{primary.expected:,.0f}",
+        metric_label(metric.metric),
+        count_text(primary.observed),
+        format_number(primary.expected),
         ratio_text(primary.ratio),
         f"{ratio_text(primary.ci_low)}–{ratio_text(primary.ci_high)}",
-        f"{primary.p_value:.3f}",
-        f"{metric.p_holm:.3f}",
-        f"{metric.p_common_shift:.2f}",
+        p_text(primary.p_value),
+        p_text(metric.p_holm),
+        p_text(metric.p_common_shift, 2),
     )
 
 
@@ -105,14 +157,22 @@ def _model(result: Analysis) -> list[str]:
     if figures is None or figures.model is None:
         return []
     model = figures.model
-    what = METRIC_WORDS[result.metric]
+    what = metric_words(result.metric)
     if model.ratio is None:
-        return [f"Second opinion, a model of daily {what}: not estimable here ({model.note})."]
+        return [
+            _("Second opinion, a model of daily {what}: not estimable here ({why}).").format(what=what, why=model.note)
+        ]
     return [
-        f"Second opinion, a model (not a second test): a negative-binomial regression of daily {what} on the share "
-        f"of each Kyiv day inside a window, with month and weekday effects and autocorrelation-robust errors, "
-        f"gives {ratio_text(model.ratio)} (95% CI {ratio_text(model.ci_low)}–{ratio_text(model.ci_high)}, "
-        f"p = {model.p_value:.3f})."
+        _(
+            "Second opinion, a model (not a second test): a negative-binomial regression of daily {what} on the share "
+            "of each Kyiv day inside a window, with month and weekday effects and autocorrelation-robust errors, "
+            "gives {ratio} ({interval}, p = {p})."
+        ).format(
+            what=what,
+            ratio=ratio_text(model.ratio),
+            interval=interval_text(model.ci_low, model.ci_high),
+            p=p_text(model.p_value),
+        )
     ]
 
 
@@ -121,22 +181,19 @@ def _profile(result: Analysis) -> str | None:
         return None
     metric = result.metric
     days = " ".join(
-        f"{_day(day.offset)} {ratio_text(day.observed[metric] / day.expected[metric]) if day.expected[metric] else '—'}"
+        f"{day_label(day.offset)} "
+        f"{ratio_text(day.observed[metric] / day.expected[metric]) if day.expected[metric] else '—'}"
         for day in result.profile
     )
-    return (
-        f"Around contacts, day by day ({METRIC_WORDS[metric]}, observed ÷ expected; D is the contact's Kyiv day): "
-        f"{days}. /analysis chart draws it."
-    )
-
-
-def _day(offset: int) -> str:
-    return "D" if offset == 0 else f"D{offset:+d}".replace("-", "−")
+    return _(
+        "Around contacts, day by day ({what}, observed ÷ expected; {day} is the contact's Kyiv day): {days}. "
+        "/analysis chart draws it."
+    ).format(what=metric_words(metric), day=day_label(0), days=days)
 
 
 def _subset_text(subset: Subset, metric: str) -> str:
     test = subset.results[metric]
-    return f"{ratio_text(test.ratio)}, p = {test.p_value:.3f}"
+    return f"{ratio_text(test.ratio)}, p = {p_text(test.p_value)}"
 
 
 def _sensitivity(result: Analysis) -> str | None:
@@ -144,15 +201,20 @@ def _sensitivity(result: Analysis) -> str | None:
     if result.influence is not None:
         influence = result.influence
         parts.append(
-            f"without the most influential episode, {influence.label}: {_subset_text(influence.without, result.metric)}"
+            _("without the most influential episode, {episode}: {figures}").format(
+                episode=influence.label, figures=_subset_text(influence.without, result.metric)
+            )
         )
     if result.hours_known is not None and result.date_only is not None:
         parts.append(
-            f"contacts with the hour known ({plural(result.hours_known.contacts, 'contact')}): "
-            f"{_subset_text(result.hours_known, result.metric)}; date only "
-            f"({plural(result.date_only.contacts, 'contact')}): {_subset_text(result.date_only, result.metric)}"
+            _("contacts with the hour known ({known}): {known_figures}; date only ({dated}): {dated_figures}").format(
+                known=contacts_text(result.hours_known.contacts),
+                known_figures=_subset_text(result.hours_known, result.metric),
+                dated=contacts_text(result.date_only.contacts),
+                dated_figures=_subset_text(result.date_only, result.metric),
+            )
         )
-    return ("Sensitivity: " + "; ".join(parts) + ".") if parts else None
+    return _("Sensitivity: {checks}.").format(checks="; ".join(parts)) if parts else None
 
 
 def _secondary(result: Analysis) -> str | None:
@@ -160,14 +222,21 @@ def _secondary(result: Analysis) -> str | None:
     if figures is None:
         return None
     parts = [
-        f"after ÷ the same span just before each contact: {ratio_text(figures.before_ratio)} (a quieter spell "
-        "before contacts shows here as a rise)"
+        _(
+            "after ÷ the same span just before each contact: {ratio} (a quieter spell before contacts shows here as "
+            "a rise)"
+        ).format(ratio=ratio_text(figures.before_ratio))
     ]
     extent = result.extent
     if figures.whole_data_ratio is not None and extent.first and extent.last:
         parts.append(
-            f"after ÷ the daily average of all the strike data ({extent.first.astimezone(KYIV):%Y-%m-%d} → "
-            f"{extent.last.astimezone(KYIV):%Y-%m-%d}): {ratio_text(figures.whole_data_ratio)} — strike volumes "
-            "trend over months and years, so this is no evidence either way"
+            _(
+                "after ÷ the daily average of all the strike data ({first} → {last}): {ratio} — strike volumes trend "
+                "over months and years, so this is no evidence either way"
+            ).format(
+                first=f"{extent.first.astimezone(KYIV):%Y-%m-%d}",
+                last=f"{extent.last.astimezone(KYIV):%Y-%m-%d}",
+                ratio=ratio_text(figures.whole_data_ratio),
+            )
         )
-    return "Secondary figures, not tests: " + "; ".join(parts) + "."
+    return _("Secondary figures, not tests: {figures}.").format(figures="; ".join(parts))

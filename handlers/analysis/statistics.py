@@ -32,6 +32,7 @@ from handlers.analysis.result import (
 )
 from handlers.analysis.series import StrikeSeries, datetime_of, kyiv_dates, strike_times
 from handlers.analysis.windows import Plan, plan
+from handlers.i18n import _, ngettext
 from handlers.records.window import CONVENTIONS, KYIV
 
 __all__ = ["KYIV", "METRICS", "AnalysisParameters", "analyse", "data_days", "extent_of", "holm", "loading_span"]
@@ -96,10 +97,15 @@ def analyse(
     params = params or AnalysisParameters()
     extent = extent or extent_of(strikes)
     conventions = (
-        f"a window is the {params.window_hours} h after a contact; each window is compared with the same hours "
-        f"on the days within ±{params.shift_days} days of it",
-        *CONVENTIONS,
-        "retracted reports and repeat reports of the same contact are left out",
+        ngettext(
+            "a window is the {hours} h after a contact; each window is compared with the same hours on the days "
+            "within ±{n} day of it",
+            "a window is the {hours} h after a contact; each window is compared with the same hours on the days "
+            "within ±{n} days of it",
+            params.shift_days,
+        ).format(hours=params.window_hours, n=params.shift_days),
+        *(_(rule) for rule in CONVENTIONS),
+        _("retracted reports and repeat reports of the same contact are left out"),
     )
     base = {"params": params, "zone": KYIV.key, "conventions": conventions, "extent": extent}
     first_day, last_day = data_days(extent)

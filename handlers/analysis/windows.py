@@ -18,6 +18,7 @@ import pandas as pd
 from handlers.analysis.parameters import AnalysisParameters
 from handlers.analysis.series import DAY_NS, kyiv_dates, kyiv_midnights, ns_of, shift_local_days
 from handlers.analysis.series import window_starts as contact_window_starts
+from handlers.i18n import _, ngettext
 from handlers.records.window import KYIV, kyiv_day
 
 
@@ -169,7 +170,8 @@ def plan(frame: pd.DataFrame, data_first: date | None, data_last: date | None, p
         return Plan(None, tuple(windows), (), ())
     period = period_for(windows, data_first, data_last, params)
     if period is None:
-        excluded = tuple(_excluded(window, "outside the period that has strike data") for window in windows)
+        outside = _("outside the period that has strike data")
+        excluded = tuple(_excluded(window, outside) for window in windows)
         return Plan(None, tuple(windows), (), excluded)
     span = params.shift_days
     moves = np.arange(-span, span + 1)
@@ -187,14 +189,17 @@ def plan(frame: pd.DataFrame, data_first: date | None, data_last: date | None, p
         reach = _reach(fits, span)
         reason = None
         if start < period.start:
-            reason = f"its window opens before the period analysed ({period.first_day:%Y-%m-%d})"
+            reason = _("its window opens before the period analysed ({day})").format(day=f"{period.first_day:%Y-%m-%d}")
         elif end > period.end:
-            reason = f"its window is not over by the end of the strike data or of to= ({period.last_day:%Y-%m-%d})"
-        elif reach < params.min_shift_days:
-            reason = (
-                f"fewer than {params.min_shift_days} days of strike data on one side of it, "
-                f"for the ±{span}-day comparison"
+            reason = _("its window is not over by the end of the strike data or of to= ({day})").format(
+                day=f"{period.last_day:%Y-%m-%d}"
             )
+        elif reach < params.min_shift_days:
+            reason = ngettext(
+                "fewer than {n} day of strike data on one side of it, for the ±{span}-day comparison",
+                "fewer than {n} days of strike data on one side of it, for the ±{span}-day comparison",
+                params.min_shift_days,
+            ).format(n=params.min_shift_days, span=span)
         if reason is not None:
             excluded += [_excluded(window, reason) for window in group]
             continue

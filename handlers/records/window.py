@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from handlers.i18n import N_
 from storage import timeline
 from storage.timeline import WindowTotals
 
@@ -29,11 +30,13 @@ KYIV = ZoneInfo("Europe/Kyiv")
 DATE_ONLY_STRIKE_AT = timedelta(hours=12)  # a strike of unknown hour sits at midday of its day
 DATE_ONLY_CONTACT_FROM = timedelta(hours=24)  # a contact of unknown hour: its window opens when its day ends
 
-CONVENTIONS = (
-    "a contact's window starts at its time; a contact with a date only starts its window at the end of that day, "
-    "so only strikes that surely followed it count",
-    "a strike with a date only sits at midday of its day",
-    "days are Kyiv days (Europe/Kyiv midnight to midnight)",
+CONVENTIONS = (  # shown at the foot of /analysis, through `_`
+    N_(
+        "a contact's window starts at its time; a contact with a date only starts its window at the end of that day, "
+        "so only strikes that surely followed it count"
+    ),
+    N_("a strike with a date only sits at midday of its day"),
+    N_("days are Kyiv days (Europe/Kyiv midnight to midnight)"),
 )
 
 
