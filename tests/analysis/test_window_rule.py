@@ -133,7 +133,9 @@ def test_one_date_only_contact_shows_one_after_figure_in_timeline_summary_and_an
     assert in_summary, summary
     timeline = core.router.handle(make_request("timeline", "kind=contact")).text
     in_timeline = re.search(
-        r"in the 3d after its day \(hour not reported\): (\d+) strike\(s\) · (\d+) drones · (\d+) missiles", timeline
+        r"in the 3d after its day \(hour not reported\): "
+        r"(\d+) (?:strikes?|strike\(s\)) · (\d+) drones? · (\d+) missiles?",  # the old "strike(s)" or "6 strikes"
+        timeline,
     )
     assert in_timeline, timeline
     result = run_analysis(core.ctx, window_days=3)
