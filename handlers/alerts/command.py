@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from handlers.alerts.delivery import wake_after_commit
 from handlers.alerts.messages import SNOOZE_DEFAULT, post_kind_name
-from handlers.alerts.plan import OpenWindow, channel_offsets, join_window, open_windows
+from handlers.alerts.plan import OpenWindow, channel_offsets, join_window, open_windows, window_opens
 from handlers.alerts.spans import format_offset, show_duration, show_offset
 from handlers.chat.command import Action, ActionHandler, Command, with_usage
 from handlers.chat.context import HandlerContext
@@ -653,7 +653,7 @@ def _why_not_joinable(
         )
     if alert_posts.planned_in_channel(session, number, subscription.channel):
         return _("This channel already gets contact #{id}'s readiness posts (see /alerts pending).").format(id=number)
-    closes = as_utc(contact.occurred_at) + timedelta(seconds=channel_offsets(subscription, default)[-1])
+    closes = window_opens(contact) + timedelta(seconds=channel_offsets(subscription, default)[-1])
     return _("Contact #{id}'s window closed {when}: there is nothing left to join.").format(
         id=number, when=show_time(closes, zone)
     )

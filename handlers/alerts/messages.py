@@ -22,7 +22,7 @@ from handlers.alerts.spans import format_span, show_duration, show_offset
 from handlers.chat.reply import Button, Reply, Visibility
 from handlers.i18n import DEFAULT_LANGUAGE, N_, _, activate, ngettext, supported
 from handlers.i18n.numbers import format_number
-from handlers.records.window import strikes_after
+from handlers.records.window import strikes_after, strikes_between, window_start
 from handlers.text.times import as_utc, show_time
 from handlers.text.zones import UnknownZoneError, resolve_zone
 from storage import alert_posts, records, subscriptions
@@ -56,6 +56,11 @@ class ContactFacts:
     retracted_at: datetime | None
     retracted_by: str | None
     retract_reason: str | None
+
+    @property
+    def window_opens(self) -> datetime:
+        """When its readiness window opens (the end of its day when only the date was reported)."""
+        return window_start(self.occurred_at, self.time_known)
 
     @classmethod
     def of(cls, contact: ContactReport) -> ContactFacts:
@@ -157,7 +162,9 @@ def _load(
         case PostKind.ESCALATION:
             return _with(bundle, mentions=_mentions(subscription.escalate_mentions if subscription else None))
         case PostKind.REMINDER:
-            return _with(bundle, so_far=alert_posts.strike_totals(session, as_utc(contact.occurred_at), now))
+            opens = window_start(contact.occurred_at, contact.time_known)
+            found = strikes_between(session, opens, max(opens, now))
+            return _with(bundle, so_far=StrikeTotals(found.strikes, found.drones, found.missiles))
         case PostKind.SUMMARY:
             return _with(
                 bundle,
@@ -299,7 +306,7 @@ def _how_to_act(contact_id: int, *, acknowledged: bool) -> str:
 
 
 def _window_line(contact: ContactFacts, window_seconds: int, zone: tzinfo) -> str:
-    closes = contact.occurred_at + timedelta(seconds=window_seconds)
+    closes = contact.window_opens + timedelta(seconds=window_seconds)
     return _("Risk window: {length}, closes {when}").format(
         length=show_offset(window_seconds), when=show_time(closes, zone)
     )
@@ -356,7 +363,7 @@ def reminder_message(
     so_far: StrikeTotals,
     late_note: str | None,
 ) -> Reply:
-    closes = contact.occurred_at + timedelta(seconds=post.window_seconds)
+    closes = contact.window_opens + timedelta(seconds=post.window_seconds)
     left = round(max(0.0, (closes - now).total_seconds() / 3600))
     lines = [
         ngettext(

@@ -16,6 +16,7 @@ from handlers.alerts.delivery import wake_after_commit
 from handlers.alerts.spans import show_offset
 from handlers.chat.context import HandlerContext
 from handlers.i18n import _, ngettext
+from handlers.records.window import window_start
 from handlers.text.durations import parse_offsets
 from handlers.text.times import as_utc, show_time
 from storage import alert_posts, subscriptions
@@ -30,6 +31,13 @@ def channel_offsets(subscription: ChannelSubscription, default: tuple[int, ...])
         return default
 
 
+def window_opens(contact: ContactReport) -> datetime:
+    """When the contact's readiness window opens: its time, or the end of its day when only the date was reported
+    — the one rule `/timeline`, `/analysis` and the window-close summary count by (`handlers.records.window`).
+    The alert itself goes out when the contact is logged, whatever the window."""
+    return window_start(contact.occurred_at, contact.time_known)
+
+
 def plan_channel(
     contact: ContactReport, subscription: ChannelSubscription, offsets: tuple[int, ...], now: datetime
 ) -> list[AlertPost]:
@@ -39,8 +47,9 @@ def plan_channel(
     passed are skipped, because a reminder of a moment already gone says nothing the alert does not.
     """
     occurred = as_utc(contact.occurred_at)
+    opens = window_opens(contact)  # a date-only contact's window opens at the end of its day (records/window.py)
     window = offsets[-1]
-    closes = occurred + timedelta(seconds=window)
+    closes = opens + timedelta(seconds=window)
     if closes <= now:
         return []
 
@@ -63,7 +72,7 @@ def plan_channel(
     alert_due = max(now, occurred + timedelta(seconds=offsets[0])) if len(offsets) > 1 else now
     posts = [row(PostKind.ALERT, 0, offsets[0], alert_due)]
     for step, offset in enumerate(offsets[1:-1], start=1):
-        due = occurred + timedelta(seconds=offset)
+        due = opens + timedelta(seconds=offset)
         if due > now:
             posts.append(row(PostKind.REMINDER, step, offset, due))
     posts.append(row(PostKind.SUMMARY, len(offsets) - 1, window, closes))
@@ -90,7 +99,7 @@ def open_windows(
     since = now - timedelta(seconds=offsets[-1])
     found = []
     for contact in alert_posts.unplanned_contacts(session, subscription.channel, since=since):
-        closes = as_utc(contact.occurred_at) + timedelta(seconds=offsets[-1])
+        closes = window_opens(contact) + timedelta(seconds=offsets[-1])
         if closes > now:
             found.append(OpenWindow(contact, closes))
     return found
@@ -185,11 +194,11 @@ class AlertPlanner:
             (channel_offsets(channel, ctx.settings.offsets_seconds)[-1] for channel in channels),
             default=ctx.settings.offsets_seconds[-1],
         )
-        return as_utc(contact.occurred_at) + timedelta(seconds=longest)
+        return window_opens(contact) + timedelta(seconds=longest)
 
     def _historical(self, contact: ContactReport, channels: list[ChannelSubscription], ctx: HandlerContext) -> str:
         closed = self._window_closed(contact, channels, ctx)
-        longest = int((closed - as_utc(contact.occurred_at)).total_seconds())
+        longest = int((closed - window_opens(contact)).total_seconds())
         when = show_time(closed, ctx.channel_zone(contact.channel))
         return _(
             "Its {length} readiness window closed {when}: stored as a historical record, no alerts planned."
