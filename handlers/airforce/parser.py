@@ -17,6 +17,8 @@ from handlers.airforce.report import Hits, ParsedReport, Refusal, WeaponCount
 from handlers.airforce.screening import issuer_of, refusal_reason, speaks_for_report
 from handlers.airforce.text import normalize, sentences
 from handlers.airforce.weapons import group_name
+from handlers.i18n import _, ngettext
+from handlers.i18n.numbers import format_number
 
 MAX_TEXT = 20_000  # a report is a few paragraphs; anything longer is not one pasted post
 
@@ -49,9 +51,15 @@ class _Group:
 def parse_report(text: str, posted_at: dt.datetime | dt.date | None = None) -> ParsedReport | Refusal:
     """Read one report. Never raises on any text: what is not a report comes back as a `Refusal`."""
     if not isinstance(text, str) or not text.strip():
-        return Refusal("the text is empty")
+        return Refusal(_("the text is empty"))
     if len(text) > MAX_TEXT:
-        return Refusal(f"the text is {len(text):,} characters long; paste one report (under {MAX_TEXT:,})")
+        return Refusal(
+            ngettext(
+                "the text is {n} character long; paste one report (under {limit})",
+                "the text is {n} characters long; paste one report (under {limit})",
+                len(text),
+            ).format(n=format_number(len(text)), limit=format_number(MAX_TEXT))
+        )
     normal = normalize(text)
     issuer, region = issuer_of(normal)
     reason = refusal_reason(normal, issuer)
@@ -69,8 +77,10 @@ def parse_report(text: str, posted_at: dt.datetime | dt.date | None = None) -> P
         mentioned |= kinds
     if not any(count.action in {"launched", "destroyed", "lost"} and not count.share for count in counted):
         return Refusal(
-            "it mentions an attack but states no count of launched or destroyed drones or missiles "
-            "(an air-raid alert or a news story?)"
+            _(
+                "it mentions an attack but states no count of launched or destroyed drones or missiles "
+                "(an air-raid alert or a news story?)"
+            )
         )
     return _assemble(counted, mentioned, night_of(normal, posted_at), issuer, region)
 

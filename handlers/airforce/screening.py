@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from handlers.i18n import _
+
 # Who speaks: the Air Force, its regional air commands, the southern defence forces; or the report's own wording.
 _ISSUERS: tuple[tuple[str, str, str | None], ...] = (
     (r"повітрян\w+\s+командуванн\w+\s+[\"']?схід|пвк\s+[\"']?схід|air\s+command\s+[\"']?east",
@@ -81,19 +83,19 @@ def refusal_reason(text: str, issuer: str | None) -> str | None:
     """Why this text is not a report the parser will read, or None when it may be one (`issuer` from `issuer_of`)."""
     cyrillic, latin = len(_CYRILLIC.findall(text)), len(_LATIN.findall(text))
     if cyrillic + latin < 20:
-        return "too short to be an Air Force report: paste the whole post"
+        return _("too short to be an Air Force report: paste the whole post")
     russian_claim = _RUSSIAN_CLAIM.search(text)
     if russian_claim and issuer is None:
-        return (
+        return _(
             "this reads as a Russian Ministry of Defence claim (Ukrainian drones downed over Russia), "
             "not a Ukrainian Air Force report"
         )
     if cyrillic > latin and len(_RUSSIAN_LETTERS.findall(text)) > len(_UKRAINIAN_LETTERS.findall(text)):
         if russian_claim:
-            return "this reads as a Russian claim written in Russian, not a Ukrainian Air Force report"
-        return "the text is in Russian; the parser reads Air Force reports in Ukrainian or English"
+            return _("this reads as a Russian claim written in Russian, not a Ukrainian Air Force report")
+        return _("the text is in Russian; the parser reads Air Force reports in Ukrainian or English")
     if issuer is None:
-        return (
+        return _(
             "the text neither cites the Air Force (Повітряні сили, Air Force, a regional air command) nor uses the "
             "report's wording: it reads as a news story or a comment, not an overnight report"
         )

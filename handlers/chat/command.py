@@ -55,10 +55,10 @@ class Command:
     def __post_init__(self) -> None:
         words = [action.word for action in self.actions if action.word]
         if len(words) != len(set(words)):
-            raise ValueError(f"/{self.name} declares an action word twice")
+            raise ValueError(f"/{self.name} declares an action word twice")  # i18n: internal
         for flag in ("bare", "default"):
             if sum(getattr(action, flag) for action in self.actions) > 1:
-                raise ValueError(f"/{self.name} declares more than one {flag} action")
+                raise ValueError(f"/{self.name} declares more than one {flag} action")  # i18n: internal
 
     def route(self, text: str) -> Routed | None:
         """The action `text` asks for, or None when it names none this command declares.
@@ -72,7 +72,7 @@ class Command:
             if bare is not None:
                 return Routed(bare, "")
             return self._default("")
-        first, _, rest = stripped.partition(" ")
+        first, _space, rest = stripped.partition(" ")
         for action in self.actions:
             if action.word is not None and first.lower() == action.word:
                 return Routed(action, rest.strip())

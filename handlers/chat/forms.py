@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+
+from handlers.i18n import DEFAULT_LANGUAGE, N_, _, current_language
 
 NOTES = "notes"  # the free-text field: submitted as the command's trailing words, where line breaks are kept
 
@@ -53,11 +55,13 @@ class Field:
 
     def __post_init__(self) -> None:
         if (self.kind is FieldKind.CHOICE) != bool(self.choices):
-            raise ValueError(f"field {self.name}: choices belong to, and only to, a choice field")
+            raise ValueError(f"field {self.name}: choices belong to, and only to, a choice field")  # i18n: internal
         if self.default is not None and self.default not in {choice.value for choice in self.choices}:
-            raise ValueError(f"field {self.name}: default {self.default!r} is not one of its choices")
+            raise ValueError(f"field {self.name}: default {self.default!r} is not one of its choices")  # i18n: internal
         if self.kind is FieldKind.MULTILINE and self.name != NOTES:
-            raise ValueError(f"field {self.name}: only the notes keep line breaks (the grammar flattens the rest)")
+            raise ValueError(
+                f"field {self.name}: only the notes keep line breaks (the grammar flattens the rest)"  # i18n: internal
+            )
 
     @property
     def asked(self) -> str:
@@ -85,7 +89,7 @@ class Form:
     command: str  # the command a submit runs (`contact`)
     title: str  # "Log a contact"
     fields: tuple[Field, ...]
-    submit_label: str = "Log it"
+    submit_label: str = N_("Log it")
     # Values the fields start with (a draft being edited); every platform shows them and a submit keeps what is
     # left as it was. Names must be the form's fields.
     initial: Mapping[str, Answer] = field(default_factory=dict, hash=False)
@@ -96,18 +100,42 @@ class Form:
     def __post_init__(self) -> None:
         by_name = {item.name: item for item in self.fields}
         if len(by_name) != len(self.fields):
-            raise ValueError(f"form {self.command}: a field name is used twice")
+            raise ValueError(f"form {self.command}: a field name is used twice")  # i18n: internal
         unknown = set(self.initial) - set(by_name)
         if unknown:
-            raise ValueError(f"form {self.command}: initial values for undeclared fields {', '.join(sorted(unknown))}")
+            undeclared = ", ".join(sorted(unknown))
+            raise ValueError(
+                f"form {self.command}: initial values for undeclared fields {undeclared}"  # i18n: internal
+            )
         if self.action and not _ACTION.fullmatch(self.action):
-            raise ValueError(f"form {self.command}: action {self.action!r} is not an action word and an id")
+            raise ValueError(
+                f"form {self.command}: action {self.action!r} is not an action word and an id"  # i18n: internal
+            )
         object.__setattr__(self, "_by_name", by_name)
 
     def initial_text(self, name: str) -> str:
         """The value field `name` starts with, as text (a moment's parts joined); empty when it starts blank."""
         given = self.initial.get(name)
         return given.text() if isinstance(given, Moment) else (given or "")
+
+    def translated(self) -> Form:
+        """This form in the active language: title, button, labels, questions, hints, placeholders and choices'
+        labels, all declared in English with `N_`. What a submit sends back (field names, choice values) is
+        unchanged, so the handler reads a Ukrainian form exactly as an English one."""
+        if current_language() == DEFAULT_LANGUAGE:
+            return self  # declared in it
+        fields = tuple(
+            replace(
+                item,
+                label=_(item.label),
+                question=_(item.question) if item.question else None,
+                hint=_(item.hint) if item.hint else None,
+                placeholder=_(item.placeholder) if item.placeholder else None,
+                choices=tuple(Choice(choice.value, _(choice.label)) for choice in item.choices),
+            )
+            for item in self.fields
+        )
+        return replace(self, title=_(self.title), submit_label=_(self.submit_label), fields=fields)
 
     def field(self, name: str) -> Field | None:
         return self._by_name.get(name)
@@ -121,7 +149,7 @@ class Form:
         """
         unknown = set(values) - set(self._by_name)
         if unknown:
-            raise ValueError(f"form {self.command} has no field {', '.join(sorted(unknown))}")
+            raise ValueError(f"form {self.command} has no field {', '.join(sorted(unknown))}")  # i18n: internal
         parts: list[str] = []
         notes = ""
         for item in self.fields:
@@ -138,9 +166,10 @@ class Form:
         return " ".join([self.action, *parts] if self.action else parts)
 
 
-def choices(values: Iterable[str]) -> tuple[Choice, ...]:
-    """`("call", "meeting")` → choices labelled `Call`, `Meeting`."""
-    return tuple(Choice(value, value.capitalize()) for value in values)
+def choices(values: Iterable[str], labels: Mapping[str, str] | None = None) -> tuple[Choice, ...]:
+    """`("call", "meeting")` → choices labelled `Call`, `Meeting`, or as `labels` names them (marked with `N_`,
+    so `Form.translated` shows them in the reader's language)."""
+    return tuple(Choice(value, (labels or {}).get(value) or value.capitalize()) for value in values)
 
 
 _ACTION = re.compile(r"[a-z]+ [0-9]{1,12}")  # `edit 17`: a word and a record's id, nothing a person typed

@@ -11,6 +11,7 @@ from handlers.chat.reply import Reply, Visibility
 from handlers.chat.request import ChatRequest
 from handlers.contacts.parties import parse_parties, parties_key
 from handlers.contacts.same_contact import first_report_of
+from handlers.i18n import N_, _
 from handlers.records import actions as report_actions
 from handlers.records.messages import contact_details, contact_headline
 from handlers.text import arguments
@@ -21,8 +22,11 @@ from storage.models import ContactReport
 
 KINDS = ("call", "meeting", "message", "envoy")
 CONFIDENCES = ("confirmed", "reported", "unverified")
+# How the form's choices read (the values stay what `kind=` and `confidence=` take).
+KIND_LABELS = {"call": N_("Call"), "meeting": N_("Meeting"), "message": N_("Message"), "envoy": N_("Envoy")}
+CONFIDENCE_LABELS = {"confirmed": N_("Confirmed"), "reported": N_("Reported"), "unverified": N_("Unverified")}
 
-USAGE = """\
+USAGE = N_("""\
 /contact at=TIME parties=A,B [kind=call|meeting|message|envoy] [source=…] \
 [confidence=confirmed|reported|unverified] [duration=45m] [notes…|notes="…"]
 /contact show ID
@@ -31,55 +35,61 @@ USAGE = """\
 TIME: 2025-07-03 14:00, 14:00 or 2pm (today), "yesterday 23:30", "3 July 14:00", yesterday, now, 2h ago;
 a zone may end it: "today 2pm Kyiv", Europe/Kyiv, UTC, +03:00.
 Without a zone, the channel's zone is used. kind defaults to call, confidence to reported.
-Example: /contact at="2025-07-03 14:00 UTC" parties=Trump,Putin kind=call source=Reuters confidence=confirmed"""
+Example: /contact at="2025-07-03 14:00 UTC" parties=Trump,Putin kind=call source=Reuters confidence=confirmed""")
 
 FORM = forms.Form(
     command="contact",
-    title="Log a contact",
+    title=N_("Log a contact"),
     fields=(
-        forms.Field("at", "When", forms.FieldKind.MOMENT, required=True, question="When did it happen?"),
+        forms.Field("at", N_("When"), forms.FieldKind.MOMENT, required=True, question=N_("When did it happen?")),
         forms.Field(
             "parties",
-            "Parties",
+            N_("Parties"),
             required=True,
-            question="Who took part?",
-            hint="Comma separated, e.g. Trump, Putin.",
+            question=N_("Who took part?"),
+            hint=N_("Comma separated, e.g. Trump, Putin."),
             placeholder="Trump, Putin",
             max_length=200,
         ),
         forms.Field(
             "kind",
-            "Kind",
+            N_("Kind"),
             forms.FieldKind.CHOICE,
             required=True,
-            question="What kind of contact?",
-            choices=forms.choices(KINDS),
+            question=N_("What kind of contact?"),
+            choices=forms.choices(KINDS, KIND_LABELS),
             default="call",
         ),
         forms.Field(
             "confidence",
-            "Confidence",
+            N_("Confidence"),
             forms.FieldKind.CHOICE,
             required=True,
-            question="How sure is the report?",
-            choices=forms.choices(CONFIDENCES),
+            question=N_("How sure is the report?"),
+            choices=forms.choices(CONFIDENCES, CONFIDENCE_LABELS),
             default="reported",
         ),
-        forms.Field("source", "Source", question="Source?", placeholder="Reuters, Kremlin readout, …", max_length=200),
+        forms.Field(
+            "source",
+            N_("Source"),
+            question=N_("Source?"),
+            placeholder=N_("Reuters, Kremlin readout, …"),
+            max_length=200,
+        ),
         forms.Field(
             "duration",
-            "Duration",
+            N_("Duration"),
             forms.FieldKind.DURATION,
-            question="How long did it last?",
+            question=N_("How long did it last?"),
             placeholder="45m, 1h30m",
             max_length=20,
         ),
         forms.Field(
             forms.NOTES,
-            "Notes",
+            N_("Notes"),
             forms.FieldKind.MULTILINE,
-            question="Any notes?",
-            placeholder="anything else worth keeping",
+            question=N_("Any notes?"),
+            placeholder=N_("anything else worth keeping"),
             max_length=arguments.MAX_TEXT,
         ),
     ),
@@ -100,11 +110,11 @@ def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
     }
     parsed = arguments.parse(request.text, spec, command="contact", joinable=frozenset({"at"}))
     missing = [name for name in ("at", "parties") if name not in parsed.values]
+    if len(missing) == 1:
+        raise arguments.ArgumentError(_("{key}= is required").format(key=missing[0]), field=missing[0])
     if missing:
-        first_missing = missing[0]
         raise arguments.ArgumentError(
-            f"{' and '.join(f'{name}=' for name in missing)} {'is' if len(missing) == 1 else 'are'} required",
-            field=first_missing,
+            _("{first}= and {second}= are required").format(first=missing[0], second=missing[1]), field=missing[0]
         )
     when, parties = parsed.values["at"], parsed.values["parties"]
     contact = ContactReport(
@@ -125,7 +135,7 @@ def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
         stored, inserted = records.insert_once(session, contact)
         if not inserted:
             title, body = _format(stored, zone)
-            return Reply(title=f"Already logged as contact #{stored.id}", text=body)
+            return Reply(title=_("Already logged as contact #{id}").format(id=stored.id), text=body)
         audit.record(
             session,
             actor=request.caller,
@@ -139,8 +149,10 @@ def _log(request: ChatRequest, ctx: HandlerContext) -> Reply:
         extra = _run_hooks("logged", session, stored, ctx)
     title, body = _format(stored, zone)
     if root is not None:
-        extra.insert(0, f"This matches contact #{root.id}: it opens no new readiness window.")
-    return Reply(title=f"Logged {title}", text="\n".join([body, *extra]), visibility=Visibility.CHANNEL)
+        extra.insert(0, _("This matches contact #{id}: it opens no new readiness window.").format(id=root.id))
+    return Reply(
+        title=_("Logged {title}").format(title=title), text="\n".join([body, *extra]), visibility=Visibility.CHANNEL
+    )
 
 
 def _run_hooks(event: str, session: object, contact: ContactReport, ctx: HandlerContext) -> list[str]:
@@ -156,7 +168,7 @@ def _format(contact: ContactReport, zone: tzinfo) -> tuple[str, str]:
 
 COMMAND = Command(
     name="contact",
-    summary="log a leader-to-leader contact report (starts its readiness window); show or retract one",
+    summary=N_("log a leader-to-leader contact report (starts its readiness window); show or retract one"),
     usage=USAGE,
     actions=report_actions.report_actions(
         model=ContactReport,

@@ -1,5 +1,6 @@
 """/help — every command's usage, from the same text the commands show on a usage error, spelled as the caller's
-platform spells commands (`/contact` on Telegram and the console, `/callwatch contact` on Slack)."""
+platform spells commands (`/contact` on Telegram and the console, `/callwatch contact` on Slack), in the caller's
+language (each command declares its summary and usage with `N_`; they are translated here, where they are shown)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from handlers.chat.command import single_action
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest
+from handlers.i18n import N_, _
 
 PLAIN_PREFIX = "/"
 
@@ -23,13 +25,16 @@ def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
         command = ctx.commands.get(wanted)
         if command is None:
             known = ", ".join(f"{prefix}{name}" for name in ctx.commands)
-            return Reply.error(f"There is no {prefix}{wanted}. Commands: {known}")
-        title = f"{prefix}{command.name} — {command.summary}"
-        return Reply(title=title, text=spelled(command.usage, prefix, ctx.commands))
-    lines = [f"{prefix}{command.name} — {command.summary}" for command in ctx.commands.values()]
-    lines.append('\nArguments are key=value; quote values with spaces (region="Kyiv oblast"); other words are notes.')
-    lines.append(f"Type {prefix}help COMMAND for its usage.")
-    return Reply(title="callwatch commands", text="\n".join(lines))
+            return Reply.error(
+                _("There is no {command}. Commands: {known}").format(command=f"{prefix}{wanted}", known=known)
+            )
+        title = f"{prefix}{command.name} — {_(command.summary)}"
+        return Reply(title=title, text=spelled(_(command.usage), prefix, ctx.commands))
+    lines = [f"{prefix}{command.name} — {_(command.summary)}" for command in ctx.commands.values()]
+    lines.append("")
+    lines.append(_('Arguments are key=value; quote values with spaces (region="Kyiv oblast"); other words are notes.'))
+    lines.append(_("Type {help} COMMAND for its usage.").format(help=f"{prefix}help"))
+    return Reply(title=_("callwatch commands"), text="\n".join(lines))
 
 
 def command_prefix(request: ChatRequest, ctx: HandlerContext) -> str:
@@ -50,4 +55,4 @@ def spelled(text: str, prefix: str, names: Iterable[str]) -> str:
     return re.sub(rf"(?<![\w/])/({words})\b(?![@/])", lambda match: prefix + match.group(1), text)
 
 
-COMMAND = single_action("help", "usage for every command", "/help [command]", handle)
+COMMAND = single_action("help", N_("usage for every command"), N_("/help [command]"), handle)

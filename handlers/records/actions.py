@@ -11,12 +11,36 @@ from handlers.chat.context import HandlerContext
 from handlers.chat.forms import Form
 from handlers.chat.reply import Reply, Visibility
 from handlers.chat.request import ChatRequest, Role
+from handlers.i18n import N_, _
 from handlers.text import arguments
 from storage import audit, records
 from storage.models import ContactReport, StrikeReport
 
 Report = ContactReport | StrikeReport
 Formatter = Callable[[Report, tzinfo], tuple[str, str]]  # → (title, body)
+
+# What the two commands say, one whole sentence per noun: Ukrainian (and English) word order and agreement
+# follow the noun, so a sentence is never glued around it.
+TEXTS: dict[str, dict[str, str]] = {
+    "contact": {
+        "form": N_("Log a contact"),
+        "which_show": N_("say which contact to show: /contact show ID"),
+        "which_retract": N_("say which contact to retract: /contact retract ID reason=…"),
+        "missing": N_("There is no contact #{id}."),
+        "already": N_("Contact #{id} was already retracted ({reason})."),
+        "not_yours": N_("Only an admin or its reporter may retract contact #{id}."),
+        "retracted": N_("Contact #{id} retracted"),
+    },
+    "strike": {
+        "form": N_("Log a strike"),
+        "which_show": N_("say which strike to show: /strike show ID"),
+        "which_retract": N_("say which strike to retract: /strike retract ID reason=…"),
+        "missing": N_("There is no strike #{id}."),
+        "already": N_("Strike #{id} was already retracted ({reason})."),
+        "not_yours": N_("Only an admin or its reporter may retract strike #{id}."),
+        "retracted": N_("Strike #{id} retracted"),
+    },
+}
 
 
 def provenance(request: ChatRequest, now: datetime) -> dict[str, Any]:
@@ -47,7 +71,7 @@ def report_actions(
     noun = _noun(model)
 
     def open_form(_request: ChatRequest, _ctx: HandlerContext) -> Reply:
-        return Reply(title=f"Log a {noun}", text=usage, form=form)
+        return Reply(title=_said(noun, "form"), text=_(usage), form=form.translated())
 
     def show_one(request: ChatRequest, ctx: HandlerContext) -> Reply:
         return show(request.text, ctx, request, model, fmt)
@@ -56,7 +80,7 @@ def report_actions(
         return retract(request.text, ctx, request, model, fmt, request.role, on_retract)
 
     def usage_only(_request: ChatRequest, _ctx: HandlerContext) -> Reply:
-        return Reply(title=f"/{noun}", text=usage)
+        return Reply(title=f"/{noun}", text=_(usage))
 
     return (
         Action("form", Role.REPORTER, open_form, bare=True),
@@ -71,12 +95,12 @@ def show(rest: str, ctx: HandlerContext, request: ChatRequest, model: type[Repor
     noun = _noun(model)
     words = rest.split()
     if len(words) != 1:
-        raise arguments.ArgumentError(f"say which {noun} to show: /{noun} show ID")
+        raise arguments.ArgumentError(_said(noun, "which_show"))
     report_id = arguments.record_id(words[0], what=noun)
     with ctx.db.reader() as session:
         report = records.get(session, model, report_id)
     if report is None:
-        return Reply.error(f"There is no {noun} #{report_id}.")
+        return Reply.error(_said(noun, "missing").format(id=report_id))
     title, body = fmt(report, ctx.channel_zone(request.channel))
     return Reply(title=title, text=body)
 
@@ -94,23 +118,25 @@ def retract(
     noun = _noun(model)
     words = rest.split(maxsplit=1)
     if not words:
-        raise arguments.ArgumentError(f"say which {noun} to retract: /{noun} retract ID reason=…")
+        raise arguments.ArgumentError(_said(noun, "which_retract"))
     report_id = arguments.record_id(words[0], what=noun)
     parsed = arguments.parse(
         words[1] if len(words) > 1 else "", {"reason": arguments.text_value(500)}, command=noun, notes=False
     )
     reason = parsed.get("reason")
     if not reason:
-        raise arguments.ArgumentError(f'say why: /{noun} retract {report_id} reason="…"', field="reason")
+        raise arguments.ArgumentError(
+            _('say why: /{command} retract {id} reason="…"').format(command=noun, id=report_id), field="reason"
+        )
     zone = ctx.channel_zone(request.channel)
     with ctx.db.transaction() as session:
         report = records.get(session, model, report_id)
         if report is None:
-            return Reply.error(f"There is no {noun} #{report_id}.")
+            return Reply.error(_said(noun, "missing").format(id=report_id))
         if report.retracted_at is not None:
-            return Reply.error(f"{noun.capitalize()} #{report_id} was already retracted ({report.retract_reason}).")
+            return Reply.error(_said(noun, "already").format(id=report_id, reason=report.retract_reason))
         if report.reported_by != request.caller and not role.allows(Role.ADMIN):
-            return Reply.error(f"Only an admin or its reporter may retract {noun} #{report_id}.")
+            return Reply.error(_said(noun, "not_yours").format(id=report_id))
         now = ctx.now()
         records.retract(session, report, by=request.caller, reason=reason, at=now)
         audit.record(
@@ -127,8 +153,13 @@ def retract(
     _title, body = fmt(report, zone)
     lines = [body, *extra]
     return Reply(
-        title=f"{noun.capitalize()} #{report_id} retracted", text="\n".join(lines), visibility=Visibility.CHANNEL
+        title=_said(noun, "retracted").format(id=report_id), text="\n".join(lines), visibility=Visibility.CHANNEL
     )
+
+
+def _said(noun: str, what: str) -> str:
+    """One of `TEXTS` in the active language."""
+    return _(TEXTS[noun][what])
 
 
 def _noun(model: type[Report]) -> str:

@@ -9,15 +9,29 @@ from handlers.chat.context import HandlerContext
 from handlers.chat.platform_rules import PlatformRules
 from handlers.chat.reply import Reply, Table
 from handlers.chat.request import ChatRequest, Role
+from handlers.i18n import N_, _, ngettext
 from handlers.text import arguments
 from handlers.text.times import show_time
 from storage import audit, roles
 
-USAGE = """\
+USAGE = N_("""\
 /role grant user=USER role=admin|reporter|viewer|none
 /role list
 USER is a platform id: U123 (on Slack also @-mention it), telegram:456, or platform:id from another platform.
-role=none withdraws a grant. Admins named in CALLWATCH_ADMINS are admins whatever is granted here."""
+role=none withdraws a grant. Admins named in CALLWATCH_ADMINS are admins whatever is granted here.""")
+
+# Roles as read in prose and tables; `role=` still takes the English word.
+ROLE_NAMES = {
+    Role.ADMIN: N_("admin"),
+    Role.REPORTER: N_("reporter"),
+    Role.VIEWER: N_("viewer"),
+    Role.NONE: N_("no role"),
+}
+
+
+def role_name(role: str) -> str:
+    """A role for reading ("viewer" → "глядач" in Ukrainian); an unknown value is shown as stored."""
+    return _(ROLE_NAMES[Role(role)]) if role in ROLE_NAMES else role
 
 
 def normalise_user(raw: str, caller_platform: str, platforms: Mapping[str, PlatformRules]) -> str:
@@ -33,18 +47,20 @@ def normalise_user(raw: str, caller_platform: str, platforms: Mapping[str, Platf
         name = caller_platform  # an id of the caller's own platform, which may itself hold a colon (@ann:matrix.org)
     rules = platforms.get(name)
     if rules is None:
-        raise ValueError(f"users of {name!r} cannot be granted roles here")
+        raise ValueError(_("users of {platform} cannot be granted roles here").format(platform=repr(name)))
     try:
         return f"{name}:{rules.parse_user(text)}"
     except ValueError:
         if separator and name == caller_platform and prefix.isalpha():
             known = ", ".join(f"{known}:" for known in sorted(platforms))
-            raise ValueError(f"unknown platform {prefix!r}: use {known}") from None
+            raise ValueError(
+                _("unknown platform {platform}: use {known}").format(platform=repr(prefix), known=known)
+            ) from None
         raise
 
 
 def _usage(_request: ChatRequest, _ctx: HandlerContext) -> Reply:
-    return Reply(title="/role", text=USAGE)
+    return Reply(title="/role", text=_(USAGE))
 
 
 def _grant(request: ChatRequest, ctx: HandlerContext) -> Reply:
@@ -54,10 +70,10 @@ def _grant(request: ChatRequest, ctx: HandlerContext) -> Reply:
     }
     parsed = arguments.parse(request.text, spec, command="role", notes=False)
     if "user" not in parsed.values or "role" not in parsed.values:
-        raise arguments.ArgumentError("both user= and role= are required")
+        raise arguments.ArgumentError(_("both user= and role= are required"))
     user, role = parsed.values["user"], parsed.values["role"]
     if user == request.caller and role != Role.ADMIN:
-        return Reply.error("You cannot lower your own role; ask another admin.")
+        return Reply.error(_("You cannot lower your own role; ask another admin."))
     now = ctx.now()
     with ctx.db.transaction() as session:
         _row, previous = roles.grant(session, user=user, role=role, granted_by=request.caller, at=now)
@@ -71,35 +87,51 @@ def _grant(request: ChatRequest, ctx: HandlerContext) -> Reply:
             details={"user": user, "role": role, "previous": previous},
         )
     ctx.forget_role(user)
-    note = " (also an admin through CALLWATCH_ADMINS)" if user in ctx.settings.admin_ids else ""
-    was = f", was {previous}" if previous and previous != role else ""
-    return Reply(title="Role granted", text=f"{user} is now {role}{was}.{note}")
+    changed = previous not in (None, "", role, Role.NONE)  # "was no role" says nothing
+    if role == Role.NONE and changed:
+        text = _("{user} no longer has a role, was {previous}.").format(user=user, previous=role_name(previous))
+    elif role == Role.NONE:
+        text = _("{user} has no role.").format(user=user)
+    elif changed:
+        text = _("{user} is now {role}, was {previous}.").format(
+            user=user, role=role_name(role), previous=role_name(previous)
+        )
+    else:
+        text = _("{user} is now {role}.").format(user=user, role=role_name(role))
+    if user in ctx.settings.admin_ids:
+        text += " " + _("(also an admin through CALLWATCH_ADMINS)")
+    return Reply(title=_("Role granted"), text=text)
 
 
 def _list(request: ChatRequest, ctx: HandlerContext) -> Reply:
     if request.text.strip():
-        raise arguments.ArgumentError("/role list takes no arguments")
+        raise arguments.ArgumentError(_("/role list takes no arguments"))
     zone = ctx.channel_zone(request.channel)
     with ctx.db.reader() as session:
         rows = roles.listing(session)
-    table_rows = [(admin, "admin", "CALLWATCH_ADMINS", "") for admin in sorted(ctx.settings.admin_ids)]
+    admin = role_name(Role.ADMIN)
+    table_rows = [(user, admin, "CALLWATCH_ADMINS", "") for user in sorted(ctx.settings.admin_ids)]
     table_rows += [
-        (row.user, row.role, row.granted_by, show_time(row.granted_at, zone)) for row in rows if row.role != Role.NONE
+        (row.user, role_name(row.role), row.granted_by, show_time(row.granted_at, zone))
+        for row in rows
+        if row.role != Role.NONE
     ]
+    refused = _("refused")
     defaults = "; ".join(
-        f"{name}: {rules.default_role if rules.default_role is not Role.NONE else 'refused'}"
+        f"{name}: {role_name(rules.default_role) if rules.default_role is not Role.NONE else refused}"
         for name, rules in sorted(ctx.platforms.items())
     )
+    count = len(table_rows)
     return Reply(
-        title=f"Roles · {len(table_rows)} users",
-        text=f"Users without a grant — {defaults}.",
-        table=Table(("user", "role", "granted by", "when"), tuple(table_rows)),
+        title=ngettext("Roles · {n} user", "Roles · {n} users", count).format(n=count),
+        text=_("Users without a grant — {defaults}.").format(defaults=defaults),
+        table=Table((_("user"), _("role"), _("granted by"), _("when")), tuple(table_rows)),
     )
 
 
 COMMAND = Command(
     name="role",
-    summary="grant roles and list who may write (admins only)",
+    summary=N_("grant roles and list who may write (admins only)"),
     usage=USAGE,
     actions=(
         Action("grant", Role.ADMIN, explained(_grant, USAGE), word="grant", writes=True),

@@ -10,6 +10,7 @@ from handlers.chat.command import Command
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Reply, Visibility
 from handlers.chat.request import ChatRequest
+from handlers.i18n import N_, _
 from handlers.records import actions as report_actions
 from handlers.records.messages import strike_details, strike_headline
 from handlers.strikes import from_report
@@ -20,7 +21,7 @@ from handlers.text.times import parse_time
 from storage import audit, records
 from storage.models import StrikeReport
 
-USAGE = """\
+USAGE = N_("""\
 /strike at=TIME [drones=N] [missiles=N] [weapons="Shahed-136:400,Iskander-M:6"] [region=…] [killed=N] \
 [injured=N] [source=…] [notes…|notes="…"]
 /strike show ID
@@ -35,35 +36,47 @@ Keys in Ukrainian too: коли= or час= (at=), дрони=, ракети=, �
 An Air Force report: forward it to the bot on Telegram, use "Log as strike report" on a Slack message, or paste it
 after /strike (no key=value). The bot shows what it read with Confirm, Edit and Cancel and stores it on Confirm;
 the same night from the same source is stored once. Typed: /strike preview [source=LINK] and the report on the
-next line; /strike confirm N · /strike edit N · /strike cancel N act on preview N."""
+next line; /strike confirm N · /strike edit N · /strike cancel N act on preview N.""")
 
 FORM = forms.Form(
     command="strike",
-    title="Log a strike",
+    title=N_("Log a strike"),
     fields=(
-        forms.Field("at", "When", forms.FieldKind.MOMENT, required=True, question="When did the strike start?"),
-        forms.Field("drones", "Drones launched", forms.FieldKind.COUNT, question="How many drones?", placeholder="0"),
+        forms.Field("at", N_("When"), forms.FieldKind.MOMENT, required=True, question=N_("When did the strike start?")),
         forms.Field(
-            "missiles", "Missiles launched", forms.FieldKind.COUNT, question="How many missiles?", placeholder="0"
+            "drones", N_("Drones launched"), forms.FieldKind.COUNT, question=N_("How many drones?"), placeholder="0"
+        ),
+        forms.Field(
+            "missiles",
+            N_("Missiles launched"),
+            forms.FieldKind.COUNT,
+            question=N_("How many missiles?"),
+            placeholder="0",
         ),
         forms.Field(
             "weapons",
-            "Per model",
-            question="Launched per model?",
-            hint="Model:count, comma separated; totals are derived from it when not given.",
+            N_("Per model"),
+            question=N_("Launched per model?"),
+            hint=N_("Model:count, comma separated; totals are derived from it when not given."),
             placeholder="Shahed-136:400, Iskander-M:6",
             max_length=500,
         ),
-        forms.Field("region", "Region", question="Which region?", placeholder="Kyiv", max_length=120),
-        forms.Field("killed", "Killed", forms.FieldKind.COUNT, question="How many killed?", placeholder="0"),
-        forms.Field("injured", "Injured", forms.FieldKind.COUNT, question="How many injured?", placeholder="0"),
-        forms.Field("source", "Source", question="Source?", placeholder="Air Force of Ukraine, …", max_length=200),
+        forms.Field("region", N_("Region"), question=N_("Which region?"), placeholder=N_("Kyiv"), max_length=120),
+        forms.Field("killed", N_("Killed"), forms.FieldKind.COUNT, question=N_("How many killed?"), placeholder="0"),
+        forms.Field("injured", N_("Injured"), forms.FieldKind.COUNT, question=N_("How many injured?"), placeholder="0"),
+        forms.Field(
+            "source",
+            N_("Source"),
+            question=N_("Source?"),
+            placeholder=N_("Air Force of Ukraine, …"),
+            max_length=200,
+        ),
         forms.Field(
             forms.NOTES,
-            "Notes",
+            N_("Notes"),
             forms.FieldKind.MULTILINE,
-            question="Any notes?",
-            placeholder="anything else worth keeping",
+            question=N_("Any notes?"),
+            placeholder=N_("anything else worth keeping"),
             max_length=arguments.MAX_TEXT,
         ),
     ),
@@ -92,10 +105,10 @@ def _fields(text: str, request: ChatRequest, ctx: HandlerContext) -> dict[str, A
     }
     parsed = arguments.parse(text, spec, command="strike", joinable=frozenset({"at"}))
     if "at" not in parsed.values:
-        raise arguments.ArgumentError("at= is required: when did the strike start?", field="at")
+        raise arguments.ArgumentError(_("at= is required: when did the strike start?"), field="at")
     if not {"drones", "missiles", "weapons"} & parsed.values.keys():
         raise arguments.ArgumentError(
-            "say what was launched: drones=N, missiles=N or weapons=MODEL:N,…", field="drones"
+            _("say what was launched: drones=N, missiles=N or weapons=MODEL:N,…"), field="drones"
         )
     weapons: dict[str, int] = parsed.get("weapons", {})
     given = {"drones": parsed.get("drones"), "missiles": parsed.get("missiles")}
@@ -140,8 +153,8 @@ def _log_typed(request: ChatRequest, ctx: HandlerContext) -> Reply:
             )
     title, body = _format(stored, zone)
     if not inserted:
-        return Reply(title=f"Already logged as strike #{stored.id}", text=body)
-    return Reply(title=f"Logged {title}", text=body, visibility=Visibility.CHANNEL)
+        return Reply(title=_("Already logged as strike #{id}").format(id=stored.id), text=body)
+    return Reply(title=_("Logged {title}").format(title=title), text=body, visibility=Visibility.CHANNEL)
 
 
 def _format(strike: StrikeReport, zone: tzinfo) -> tuple[str, str]:
@@ -150,7 +163,7 @@ def _format(strike: StrikeReport, zone: tzinfo) -> tuple[str, str]:
 
 COMMAND = Command(
     name="strike",
-    summary="log a strike report (drones, missiles, weapons, region, casualties); show or retract one",
+    summary=N_("log a strike report (drones, missiles, weapons, region, casualties); show or retract one"),
     usage=USAGE,
     actions=(
         *report_actions.report_actions(model=StrikeReport, fmt=_format, usage=USAGE, form=FORM, log=_log),

@@ -8,6 +8,7 @@ A total left out is the sum of its class in `weapons=`.
 
 from __future__ import annotations
 
+from handlers.i18n import ngettext
 from handlers.imports.weapon_classes import kind_of
 from handlers.strikes.weapons import totals
 
@@ -21,11 +22,27 @@ def contradiction(weapons: dict[str, int], *, drones: int | None, missiles: int 
     ):
         if given is not None and given < listed:
             detail = ", ".join(f"{model}:{n}" for model, n in weapons.items() if kind_of(model) == kind)
-            return name, (
-                f"{name}={given} but weapons= lists {listed} {name} ({detail}); {name}= is the total, so it must "
-                f"be at least {listed}: correct one of them, or leave {name}= out to take the sum"
-            )
+            return name, _too_few(name, listed).format(given=given, n=listed, detail=detail)
     return None
+
+
+def _too_few(name: str, listed: int) -> str:
+    """The complaint for a total below its detail, one whole sentence per class, in the active language."""
+    if name == "drones":
+        return ngettext(
+            "drones={given} but weapons= lists {n} drone ({detail}); drones= is the total, so it must be at least "
+            "{n}: correct one of them, or leave drones= out to take the sum",
+            "drones={given} but weapons= lists {n} drones ({detail}); drones= is the total, so it must be at least "
+            "{n}: correct one of them, or leave drones= out to take the sum",
+            listed,
+        )
+    return ngettext(
+        "missiles={given} but weapons= lists {n} missile ({detail}); missiles= is the total, so it must be at least "
+        "{n}: correct one of them, or leave missiles= out to take the sum",
+        "missiles={given} but weapons= lists {n} missiles ({detail}); missiles= is the total, so it must be at least "
+        "{n}: correct one of them, or leave missiles= out to take the sum",
+        listed,
+    )
 
 
 def resolved_totals(weapons: dict[str, int], *, drones: int | None, missiles: int | None) -> tuple[int, int]:

@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from handlers.i18n import N_, _, ngettext
+from handlers.i18n.numbers import format_number
 from handlers.text import cleaning
 
 QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“"}
@@ -43,6 +45,7 @@ ALIASES: Mapping[str, str] = {
 }
 MAX_TEXT = 2000
 MAX_INPUT = 8000
+MAX_COUNT = 1_000_000  # more of anything in one report is a typo
 ECHO = 40  # characters of a bad value quoted back in its error message
 
 
@@ -85,7 +88,11 @@ def tokenize(text: str) -> list[Token]:
     token, so `parse` can name the field that holds one.
     """
     if len(text) > MAX_INPUT:
-        raise ArgumentError(f"that is {len(text)} characters; the limit is {MAX_INPUT}")
+        raise ArgumentError(
+            ngettext(
+                "that is {n} character; the limit is {limit}", "that is {n} characters; the limit is {limit}", len(text)
+            ).format(n=len(text), limit=MAX_INPUT)
+        )
     text = cleaning.strip_invisible(text)
     tokens: list[Token] = []
     current: list[str] = []
@@ -109,7 +116,7 @@ def tokenize(text: str) -> list[Token]:
         else:
             current.append(char)
     if closing is not None:
-        raise ArgumentError('a quote is not closed: put a " at the end of the quoted value')
+        raise ArgumentError(_('a quote is not closed: put a " at the end of the quoted value'))
     if current or quoted:
         tokens.append(_token("".join(current), quoted, opened_quoted))
     return tokens
@@ -123,7 +130,7 @@ def _token(raw: str, quoted: bool, opened_quoted: bool) -> Token:
     if match:
         return Token(text=_normalized(match.group(2)), key=match.group(1).lower())
     if raw.startswith("=") and not quoted:
-        raise ArgumentError(f"{_echo(raw)} has no name before '=': write it like key=value")
+        raise ArgumentError(_("{value} has no name before '=': write it like key=value").format(value=_echo(raw)))
     return Token(text=_normalized(raw))
 
 
@@ -168,21 +175,33 @@ def parse(
             if not token.text:
                 continue
             if not notes:
-                raise ArgumentError(f"/{command} does not take free text ({_echo(token.text)}); see /help {command}")
+                raise ArgumentError(
+                    _("/{command} does not take free text ({text}); see /help {command}").format(
+                        command=command, text=_echo(token.text)
+                    )
+                )
             words.append(token.text)
             continue
         spelled = token.key
         key = ALIASES.get(spelled, spelled) if ALIASES.get(spelled) in spec else spelled
         if key not in spec:
             known = ", ".join(f"{name}=" for name in spec)
-            raise ArgumentError(f"/{command} has no argument {spelled}= (it takes {known})", field=key)
+            raise ArgumentError(
+                _("/{command} has no argument {key}= (it takes {known})").format(
+                    command=command, key=spelled, known=known
+                ),
+                field=key,
+            )
         if key in parsed.values:
-            also = f" (as {typed[key]}= and {spelled}=)" if typed[key] != spelled else ""
-            raise ArgumentError(f"{spelled}= is given twice{also}", field=key)
+            if typed[key] != spelled:
+                twice = _("{key}= is given twice (as {first}= and {key}=)").format(key=spelled, first=typed[key])
+            else:
+                twice = _("{key}= is given twice").format(key=spelled)
+            raise ArgumentError(twice, field=key)
         typed[key] = spelled
         _refuse_controls(token.text, f"{spelled}=", field=key)
         if not token.text.strip():
-            raise ArgumentError(f"{spelled}= needs a value", field=key)
+            raise ArgumentError(_("{key}= needs a value").format(key=spelled), field=key)
         converter = spec[key]
         if key in joinable:
             value, used = _convert_joined(spelled, converter, token.text, tokens[index:], field=key)
@@ -192,7 +211,15 @@ def parse(
         parsed.values[key] = value
     parsed.words = _clean_words(words, given=parsed.values.get("notes"))
     if parsed.notes and len(parsed.notes) > MAX_TEXT:
-        raise ArgumentError(f"the notes are {len(parsed.notes)} characters; the limit is {MAX_TEXT}", field="notes")
+        length = len(parsed.notes)
+        raise ArgumentError(
+            ngettext(
+                "the notes are {n} character; the limit is {limit}",
+                "the notes are {n} characters; the limit is {limit}",
+                length,
+            ).format(n=length, limit=MAX_TEXT),
+            field="notes",
+        )
     return parsed
 
 
@@ -250,12 +277,12 @@ def count(raw: str) -> int:
     """A non-negative whole number; `1,200` and `1 200` style separators are accepted."""
     cleaned = raw.replace(",", "").replace("_", "").strip()
     if cleaned.startswith("-"):
-        raise ValueError("a count cannot be negative")
+        raise ValueError(_("a count cannot be negative"))
     if not cleaned.isdigit() or not cleaned.isascii():
-        raise ValueError("must be a whole number like 12")
+        raise ValueError(_("must be a whole number like 12"))
     value = int(cleaned)
-    if value > 1_000_000:
-        raise ValueError("is implausibly large (over 1,000,000)")
+    if value > MAX_COUNT:
+        raise ValueError(_("is implausibly large (over {limit})").format(limit=format_number(MAX_COUNT)))
     return value
 
 
@@ -266,9 +293,13 @@ def text_value(limit: int = 200) -> Converter:
         try:
             value = cleaning.clean_line(raw, "the value")
         except cleaning.UnsafeTextError as error:
-            raise ValueError(f"contains {error.detail}") from None
+            raise ValueError(_("contains {detail}").format(detail=error.detail)) from None
         if len(value) > limit:
-            raise ValueError(f"is {len(value)} characters; the limit is {limit}")
+            raise ValueError(
+                ngettext(
+                    "is {n} character; the limit is {limit}", "is {n} characters; the limit is {limit}", len(value)
+                ).format(n=len(value), limit=limit)
+            )
         return value
 
     return convert
@@ -278,14 +309,24 @@ def choice(*options: str) -> Converter:
     def convert(raw: str) -> str:
         value = raw.strip().lower()
         if value not in options:
-            raise ValueError(f"must be one of {', '.join(options)}")
+            raise ValueError(_("must be one of {choices}").format(choices=", ".join(options)))
         return value
 
     return convert
 
 
+# What a bad id is said to be not, one sentence per kind of record (Ukrainian words change with the noun).
+_NOT_AN_ID = {
+    "record": N_("{value} is not a record id: ids are whole numbers like 12"),
+    "contact": N_("{value} is not a contact id: ids are whole numbers like 12"),
+    "strike": N_("{value} is not a strike id: ids are whole numbers like 12"),
+    "preview": N_("{value} is not a preview id: ids are whole numbers like 12"),
+}
+
+
 def record_id(raw: str, *, what: str = "record") -> int:
     cleaned = raw.strip().lstrip("#")
     if not cleaned.isdigit() or not cleaned.isascii() or int(cleaned) == 0 or len(cleaned) > 12:
-        raise ArgumentError(f"{raw!r} is not a {what} id: ids are whole numbers like 12")
+        message = _NOT_AN_ID.get(what) or _NOT_AN_ID["record"]
+        raise ArgumentError(_(message).format(value=repr(raw)))
     return int(cleaned)

@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from handlers.i18n import N_, _
+
 WHITESPACE_CONTROLS = frozenset("\t\n\r")
 LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029]")
 
@@ -40,7 +42,7 @@ _IGNORABLE_RANGES = (
     (0xFFF0, 0xFFF8),
     (0xE0000, 0xE0FFF),  # tags and variation selectors supplement
 )
-_CONTROL_NAMES = {0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x1B: "escape", 0x7F: "delete"}
+_CONTROL_NAMES = {0x00: "NUL", 0x07: N_("bell"), 0x08: N_("backspace"), 0x1B: N_("escape"), 0x7F: N_("delete")}
 
 
 class UnsafeTextError(ValueError):
@@ -83,11 +85,13 @@ def first_refused(text: str) -> int | None:
 def describe(char: str) -> str:
     code = ord(char)
     if 0xDC80 <= code <= 0xDCFF:  # how Python keeps a byte that did not decode (console input, headers)
-        return f"a byte that is not UTF-8 text (0x{code - 0xDC00:02X})"
+        return _("a byte that is not UTF-8 text ({byte})").format(byte=f"0x{code - 0xDC00:02X}")
     if unicodedata.category(char) == "Cs":
-        return f"an unpaired surrogate (U+{code:04X}, half of a pair, not a character)"
+        return _("an unpaired surrogate ({code}, half of a pair, not a character)").format(code=f"U+{code:04X}")
     name = _CONTROL_NAMES.get(code)
-    return f"a control character (U+{code:04X}{', ' + name if name else ''})"
+    if name:
+        return _("a control character ({code}, {name})").format(code=f"U+{code:04X}", name=_(name))
+    return _("a control character ({code})").format(code=f"U+{code:04X}")
 
 
 def refuse_controls(text: str, subject: str, *, offset: int = 0) -> None:
@@ -97,10 +101,11 @@ def refuse_controls(text: str, subject: str, *, offset: int = 0) -> None:
     index = first_refused(text)
     if index is None:
         return
-    verb = "contain" if subject.split()[-1] == "notes" else "contains"
     position = offset + index + 1
-    detail = f"{describe(text[index])} at position {position}"
-    raise UnsafeTextError(f"{subject} {verb} {detail}", detail, position)
+    detail = _("{character} at position {position}").format(character=describe(text[index]), position=position)
+    if subject.split()[-1] == "notes":
+        raise UnsafeTextError(_("notes contain {detail}").format(detail=detail), detail, position)
+    raise UnsafeTextError(_("{subject} contains {detail}").format(subject=subject, detail=detail), detail, position)
 
 
 def normalize(text: str) -> str:

@@ -12,6 +12,8 @@ What is understood (`FORMS`, shown in `/help contact` and the README):
 - `now`, `2h ago`, `90 minutes ago`.
 - Any of these may end with a zone: `UTC`, `Kyiv`, `Moscow`, `Europe/Kyiv`, `+03:00`, `UTC+3`; without one the
   channel's zone applies.
+- The same in Ukrainian, as the Ukrainian help shows them: `зараз`, `2 год тому`, `сьогодні 14:00 Київ`,
+  `вчора о 23:30`, `3 липня 14:00`, `опівдні`, `14:00 за Києвом`.
 
 Anything else raises `TimeParseError` naming the word that was not understood — never another exception.
 """
@@ -22,17 +24,25 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from handlers.i18n import N_, _, ngettext
 from handlers.text.zones import UnknownZoneError, resolve_zone
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(minutes=10)
 MAX_TEXT = 200  # a time is a few words; longer text is not one
-FORMS = '2025-07-03 14:00, 14:00, 14.00, 2pm, "today 2pm Kyiv", "yesterday 23:30", "3 July 14:00", now, 2h ago'
+FORMS = N_('2025-07-03 14:00, 14:00, 14.00, 2pm, "today 2pm Kyiv", "yesterday 23:30", "3 July 14:00", now, 2h ago')
 
 _AGO = re.compile(
     r"^(\d{1,7}(?:\.\d{1,3})?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hrs?|hours?|d|days?)\s+ago$", re.IGNORECASE
 )
+_AGO_UK = re.compile(
+    r"^(\d{1,7}(?:[.,]\d{1,3})?)\s*(с|сек|секунд[аиу]?|хв|хвилин[аиу]?|г|год|годин[аиу]?|д|дн|день|дні|днів|доба|доби|діб)"
+    r"\.?\s+тому$",
+    re.IGNORECASE,
+)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_UK_UNITS = {"с": "s", "х": "m", "г": "h", "д": "d"}  # a Ukrainian unit by its first letter
+_NOW = {"now", "зараз"}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:[+-]\d{2}:?\d{2})?")
 _CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d{2})(?::(\d{2}))?)?(am|pm|a\.m\.|p\.m\.)?")
@@ -60,8 +70,31 @@ MONTHS = {
         start=1,
     )
     for name in names
+} | {
+    name: number
+    for number, names in enumerate(
+        (
+            ("січня", "січень"),
+            ("лютого", "лютий"),
+            ("березня", "березень"),
+            ("квітня", "квітень"),
+            ("травня", "травень"),
+            ("червня", "червень"),
+            ("липня", "липень"),
+            ("серпня", "серпень"),
+            ("вересня", "вересень"),
+            ("жовтня", "жовтень"),
+            ("листопада", "листопад"),
+            ("грудня", "грудень"),
+        ),
+        start=1,
+    )
+    for name in names
 }
-_DAY_WORDS = {"today": 0, "yesterday": 1}
+_DAY_WORDS = {"today": 0, "yesterday": 1, "сьогодні": 0, "вчора": 1, "учора": 1, "позавчора": 2}
+_AT = {"at", "о", "об"}  # "yesterday at 23:30", "вчора о 23:30"
+_NOON = {"noon", "midday", "полудень", "опівдні"}
+_MIDNIGHT = {"midnight", "північ", "опівночі"}
 
 
 class TimeParseError(ValueError):
@@ -78,32 +111,41 @@ def parse_time(text: str, *, now: datetime, zone: tzinfo, allow_future: bool = F
     """Parse one time expression; `zone` applies when the text names none."""
     raw = " ".join(text.split())
     if not raw:
-        raise TimeParseError(f"empty time: write it like {FORMS}")
+        raise TimeParseError(_("empty time: write it like {forms}").format(forms=_(FORMS)))
     if len(raw) > MAX_TEXT:
-        raise TimeParseError(f"that time is {len(raw)} characters long; write it like {FORMS}")
+        raise TimeParseError(
+            ngettext(
+                "that time is {n} character long; write it like {forms}",
+                "that time is {n} characters long; write it like {forms}",
+                len(raw),
+            ).format(n=len(raw), forms=_(FORMS))
+        )
     try:
         parsed = _parse(raw, now=now, zone=zone)
     except (OverflowError, ValueError) as error:  # a year at the edge of the calendar, after the zone shift
         if isinstance(error, TimeParseError):
             raise
-        raise TimeParseError(f"time {raw!r} is out of range; check the year") from None
+        raise TimeParseError(_("time {value} is out of range; check the year").format(value=repr(raw))) from None
     if parsed.at < EARLIEST:
-        raise TimeParseError(f"time {raw!r} is before 2000; check the year")
+        raise TimeParseError(_("time {value} is before 2000; check the year").format(value=repr(raw)))
     if not allow_future and parsed.at > now + FUTURE_SLACK:
         raise TimeParseError(
-            f"time {raw!r} is in the future ({parsed.at:%Y-%m-%d %H:%M} UTC); reports are about what already "
-            'happened (for yesterday, write "yesterday" before the time)'
+            _(
+                "time {value} is in the future ({when} UTC); reports are about what already happened "
+                '(for yesterday, write "yesterday" before the time)'
+            ).format(value=repr(raw), when=f"{parsed.at:%Y-%m-%d %H:%M}")
         )
     return parsed
 
 
 def _parse(raw: str, *, now: datetime, zone: tzinfo) -> ParsedTime:
     lowered = raw.lower()
-    if lowered == "now":
+    if lowered in _NOW:
         return ParsedTime(now.astimezone(UTC), True)
-    ago = _AGO.match(raw)
+    ago = _AGO.match(raw) or _AGO_UK.match(raw)
     if ago:
-        amount, unit = float(ago.group(1)), ago.group(2)[0].lower()
+        letter = ago.group(2)[0].lower()
+        amount, unit = float(ago.group(1).replace(",", ".")), _UK_UNITS.get(letter, letter)
         return ParsedTime((now - timedelta(seconds=amount * _UNIT_SECONDS[unit])).astimezone(UTC), True)
     iso = _parse_iso(raw, zone)
     if iso:
@@ -127,7 +169,9 @@ def _parse_iso(text: str, zone: tzinfo) -> ParsedTime | None:
     try:
         value = datetime.fromisoformat(candidate)
     except ValueError as error:
-        raise TimeParseError(f"{text!r} is not a real date and time ({error})") from None
+        raise TimeParseError(
+            _("{value} is not a real date and time ({reason})").format(value=repr(text), reason=_calendar_reason(error))
+        ) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
     return ParsedTime(value.astimezone(UTC), True)
@@ -137,7 +181,26 @@ def _real_date(candidate: str, text: str) -> date:
     try:
         return date.fromisoformat(candidate)
     except ValueError as error:
-        raise TimeParseError(f"{text!r} is not a real date ({error})") from None
+        raise TimeParseError(
+            _("{value} is not a real date ({reason})").format(value=repr(text), reason=_calendar_reason(error))
+        ) from None
+
+
+# Python's words for an impossible date or clock time, as they are shown inside our own sentence.
+_CALENDAR_REASONS = {
+    "month must be in 1..12": N_("month must be in 1..12"),
+    "day is out of range for month": N_("day is out of range for month"),
+    "hour must be in 0..23": N_("hour must be in 0..23"),
+    "minute must be in 0..59": N_("minute must be in 0..59"),
+    "second must be in 0..59": N_("second must be in 0..59"),
+}
+
+
+def _calendar_reason(error: ValueError) -> str:
+    """Why the calendar refused a date, in the active language (Python's own wording for anything unforeseen)."""
+    said = str(error)
+    known = next((reason for text, reason in _CALENDAR_REASONS.items() if said.startswith(text)), None)
+    return _(known) if known else said
 
 
 def _split_zone(raw: str) -> tuple[str, tzinfo | None, str | None]:
@@ -176,7 +239,7 @@ def _is_time_word(word: str) -> bool:
         lowered in MONTHS
         or lowered in _DAY_WORDS
         or lowered in _MERIDIEM
-        or lowered in {"at", "noon", "midnight", "ago"}
+        or lowered in _AT | _NOON | _MIDNIGHT | {"ago", "тому"}
         or bool(_CLOCK.fullmatch(lowered))
     )
 
@@ -194,7 +257,7 @@ def _read_words(body: str, raw: str, *, now: datetime, zone: tzinfo) -> ParsedTi
     index = 0
     while index < len(words):
         word = words[index]
-        if word == "at":
+        if word in _AT:
             index += 1
             continue
         if day is None and word in _DAY_WORDS:
@@ -222,16 +285,19 @@ def _read_words(body: str, raw: str, *, now: datetime, zone: tzinfo) -> ParsedTi
 
 
 def _not_understood(word: str, raw: str) -> str:
-    what = "" if word == raw.lower() else f"{word!r} is not a day, a clock time or a zone; "
-    return f"can't read the time {raw!r}: {what}write it like {FORMS}"
+    if word == raw.lower():
+        return _("can't read the time {value}: write it like {forms}").format(value=repr(raw), forms=_(FORMS))
+    return _("can't read the time {value}: {word} is not a day, a clock time or a zone; write it like {forms}").format(
+        value=repr(raw), word=repr(word), forms=_(FORMS)
+    )
 
 
 def _clock(words: list[str], raw: str) -> tuple[time, int] | None:
     """`14:00`, `14.00`, `2pm`, `2:30 pm`, `noon`, `midnight` at the start of `words`: (clock time, words used)."""
     first = words[0]
-    if first in {"noon", "midday"}:
+    if first in _NOON:
         return time(12, 0), 1
-    if first == "midnight":
+    if first in _MIDNIGHT:
         return time(0, 0), 1
     used = 1
     text = first
@@ -246,10 +312,12 @@ def _clock(words: list[str], raw: str) -> tuple[time, int] | None:
     hours, minutes, seconds = int(hours_text), int(minutes_text or 0), int(seconds_text or 0)
     if meridiem:
         if not 1 <= hours <= 12:
-            raise TimeParseError(f"{text!r} is not a clock time: with am/pm the hour is 1 to 12")
+            raise TimeParseError(
+                _("{value} is not a clock time: with am/pm the hour is 1 to 12").format(value=repr(text))
+            )
         hours = hours % 12 + (12 if _MERIDIEM[meridiem] == "pm" else 0)
     if hours > 23 or minutes > 59 or seconds > 59:
-        raise TimeParseError(f"{text!r} is not a clock time")
+        raise TimeParseError(_("{value} is not a clock time").format(value=repr(text)))
     return time(hours, minutes, seconds), used
 
 
@@ -278,7 +346,9 @@ def _calendar_date(words: list[str], today: date, raw: str) -> tuple[date, int] 
             candidate = date(today.year - 1, month, int(day_text))
         return candidate, used
     except ValueError:
-        raise TimeParseError(f"{label!r} in {raw!r} is not a real date") from None
+        raise TimeParseError(
+            _("{date} in {value} is not a real date").format(date=repr(label), value=repr(raw))
+        ) from None
 
 
 def _exists(year: int, month: int, day: int) -> bool:
@@ -299,9 +369,9 @@ def time_range(start: ParsedTime | None, end: ParsedTime | None) -> tuple[dateti
     try:
         upper = (end.at if end.time_known else end.at + timedelta(days=1)) if end else None
     except OverflowError:
-        raise TimeParseError("to= is past the end of the calendar; leave it out to mean up to now") from None
+        raise TimeParseError(_("to= is past the end of the calendar; leave it out to mean up to now")) from None
     if lower and upper and lower >= upper:
-        raise TimeParseError("from= must be before to=")
+        raise TimeParseError(_("from= must be before to="))
     return lower, upper
 
 

@@ -9,6 +9,8 @@ import re
 from datetime import UTC, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from handlers.i18n import N_, _, ngettext
+
 SHORT_NAMES: dict[str, str] = {
     "utc": "UTC",
     "z": "UTC",
@@ -26,6 +28,24 @@ SHORT_NAMES: dict[str, str] = {
     "washington": "America/New_York",
     "new york": "America/New_York",
     "et": "America/New_York",
+    "київ": "Europe/Kyiv",
+    "за києвом": "Europe/Kyiv",
+    "за київським часом": "Europe/Kyiv",
+    "москва": "Europe/Moscow",
+    "за москвою": "Europe/Moscow",
+}
+
+# The labels of the zones this team names, as people read them in their language ("17:05 Київ"); any other zone
+# shows its IANA city as tzdata spells it.
+SHOWN_NAMES: dict[str, str] = {
+    "Kyiv": N_("Kyiv"),
+    "Kiev": N_("Kyiv"),
+    "Moscow": N_("Moscow"),
+    "Berlin": N_("Berlin"),
+    "Brussels": N_("Brussels"),
+    "London": N_("London"),
+    "Warsaw": N_("Warsaw"),
+    "New York": N_("New York"),
 }
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
@@ -39,7 +59,7 @@ def resolve_zone(name: str) -> tzinfo:
     """Return the zone for a short name, an IANA name or a `+HH:MM` offset; raise with a helpful message."""
     text = name.strip()
     if not text:
-        raise UnknownZoneError("empty time zone")
+        raise UnknownZoneError(_("empty time zone"))
     alias = SHORT_NAMES.get(text.lower())
     if alias == "UTC":
         return UTC
@@ -50,7 +70,7 @@ def resolve_zone(name: str) -> tzinfo:
         sign, hours, minutes = match.groups()
         delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
         if delta > timedelta(hours=14):
-            raise UnknownZoneError(f"offset {text!r} is beyond ±14:00")
+            raise UnknownZoneError(_("offset {value} is beyond ±14:00").format(value=repr(text)))
         return timezone(-delta if sign == "-" else delta)
     if "/" in text and len(text) <= MAX_NAME:
         key = _iana_case(text)
@@ -63,21 +83,28 @@ def resolve_zone(name: str) -> tzinfo:
         if inside:
             examples = ", ".join(inside[:3])
             raise UnknownZoneError(
-                f"{text!r} is a region with {len(inside)} time zones, not one zone: name one, like {examples}"
+                ngettext(
+                    "{value} is a region with {n} time zone, not one zone: name one, like {examples}",
+                    "{value} is a region with {n} time zones, not one zone: name one, like {examples}",
+                    len(inside),
+                ).format(value=repr(text), n=len(inside), examples=examples)
             )
     shown = text if len(text) <= 40 else text[:40] + "…"
     raise UnknownZoneError(
-        f"unknown time zone {shown!r}: use UTC, Kyiv, an IANA name like Europe/Kyiv, or an offset like +03:00"
+        _("unknown time zone {value}: use UTC, Kyiv, an IANA name like Europe/Kyiv, or an offset like +03:00").format(
+            value=repr(shown)
+        )
     )
 
 
 def zone_label(zone: tzinfo) -> str:
-    """Short, human name of a zone for display ("UTC", "Kyiv", "+03:00")."""
+    """Short, human name of a zone for display ("UTC", "Kyiv", "+03:00"), in the active language ("Київ")."""
     if zone is UTC:
         return "UTC"
     key = getattr(zone, "key", None)
     if key:
-        return key.rsplit("/", 1)[-1].replace("_", " ")
+        city = key.rsplit("/", 1)[-1].replace("_", " ")
+        return _(SHOWN_NAMES[city]) if city in SHOWN_NAMES else city
     offset = zone.utcoffset(None)
     if offset is None:
         return str(zone)

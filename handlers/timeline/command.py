@@ -5,14 +5,16 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta, tzinfo
 
-from handlers.chat.command import single_action
+from handlers.chat.command import single_action, with_usage
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest
-from handlers.records.messages import strike_counts
+from handlers.i18n import N_, _, ngettext
+from handlers.i18n.numbers import format_number
+from handlers.records.messages import confidence_name, drones, kind_name, missiles, strike_counts
 from handlers.records.window import strikes_after
 from handlers.text import arguments
-from handlers.text.durations import format_duration
+from handlers.text.durations import show_duration
 from handlers.text.times import TimeParseError, parse_time, show_time, time_range
 from storage import timeline
 from storage.models import ContactReport, StrikeReport
@@ -22,11 +24,11 @@ PAGE_SIZE = 10
 # over a million stored strikes as over ten thousand.
 COUNT_AHEAD = 10_000
 
-USAGE = """\
+USAGE = N_("""\
 /timeline [from=TIME] [to=TIME] [kind=contact|strike] [party=NAME] [page=N]
 /timeline chart [from=TIME] [to=TIME]
 Newest first, 10 per page; each contact lists the strikes in its readiness window.
-Example: /timeline from=2025-07-01 to=2025-07-10 kind=contact"""
+Example: /timeline from=2025-07-01 to=2025-07-10 kind=contact""")
 
 
 def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
@@ -45,7 +47,7 @@ def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
     try:
         parsed = arguments.parse(text, spec, command="timeline", notes=False, joinable=frozenset({"from", "to"}))
     except arguments.ArgumentError as error:
-        return Reply.error(f"{error}\nUsage:\n{USAGE}")
+        return Reply.error(with_usage(str(error), USAGE))
     try:
         start, end = time_range(parsed.get("from"), parsed.get("to"))
     except TimeParseError as error:
@@ -64,7 +66,7 @@ def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
 def _page_number(raw: str) -> int:
     value = arguments.count(raw)
     if value < 1:
-        raise ValueError("pages start at 1")
+        raise ValueError(_("pages start at 1"))
     return value
 
 
@@ -82,45 +84,70 @@ def _page(ctx: HandlerContext, zone: tzinfo, filters: timeline.TimelineFilter, n
                 lines.append(_strike_line(entry, zone))
     pages = max(1, math.ceil(result.total / PAGE_SIZE))
     if result.total == 0:
-        return Reply(title="Timeline", text="Nothing stored matches. Log with /contact or /strike.")
+        return Reply(title=_("Timeline"), text=_("Nothing stored matches. Log with /contact or /strike."))
     if number > pages:
-        return Reply.error(f"There are only {pages} page(s) for these filters.")
+        return Reply.error(
+            ngettext(
+                "There is only {n} page for these filters.", "There are only {n} pages for these filters.", pages
+            ).format(n=format_number(pages))
+        )
     footer = None
     if number < pages:
         base = " ".join(token for token in text.split() if not token.lower().startswith("page="))
-        footer = f"More: /timeline {base} page={number + 1}".replace("  ", " ")
-    noun = "entry" if result.total == 1 else "entries"
+        footer = _("More: {command}").format(command=f"/timeline {base} page={number + 1}".replace("  ", " "))
     more = "+" if result.total_is_floor else ""  # counted up to the limit: at least this many
-    title = f"Timeline · page {number} of {pages:,}{more} · {result.total:,}{more} {noun}, newest first"
+    title = ngettext(
+        "Timeline · page {page} of {pages} · {n} entry, newest first",
+        "Timeline · page {page} of {pages} · {n} entries, newest first",
+        result.total,
+    ).format(page=number, pages=format_number(pages) + more, n=format_number(result.total) + more)
     return Reply(title=title, text="\n\n".join(lines), footer=footer)
 
 
 def _contact_line(contact: ContactReport, zone: tzinfo, totals: timeline.WindowTotals, window: timedelta) -> str:
-    head = (
-        f"CONTACT #{contact.id} · {show_time(contact.occurred_at, zone)} · {contact.kind} · {contact.parties} "
-        f"({contact.confidence})"
+    head = _("CONTACT #{id} · {time} · {kind} · {parties} ({confidence})").format(
+        id=contact.id,
+        time=show_time(contact.occurred_at, zone),
+        kind=kind_name(contact.kind),
+        parties=contact.parties,
+        confidence=confidence_name(contact.confidence),
     )
     if contact.duplicate_of_id:
-        return head + f"\n  same contact as #{contact.duplicate_of_id}"
-    span = format_duration(int(window.total_seconds()))
-    after = "after it" if contact.time_known else "after its day (hour not reported)"
+        return head + "\n  " + _("same contact as #{id}").format(id=contact.duplicate_of_id)
+    span = show_duration(int(window.total_seconds()))
     if totals.strikes == 0:
-        return head + f"\n  no strikes logged in the {span} {after}"
-    return head + (
-        f"\n  in the {span} {after}: {totals.strikes} strike(s) · {totals.drones} drones · {totals.missiles} missiles"
+        if contact.time_known:
+            return head + "\n  " + _("no strikes logged in the {span} after it").format(span=span)
+        return head + "\n  " + _("no strikes logged in the {span} after its day (hour not reported)").format(span=span)
+    counted = " · ".join(
+        [
+            ngettext("{n} strike", "{n} strikes", totals.strikes).format(n=totals.strikes),
+            drones(totals.drones),
+            missiles(totals.missiles),
+        ]
+    )
+    if contact.time_known:
+        return head + "\n  " + _("in the {span} after it: {counted}").format(span=span, counted=counted)
+    return (
+        head
+        + "\n  "
+        + _("in the {span} after its day (hour not reported): {counted}").format(span=span, counted=counted)
     )
 
 
 def _strike_line(strike: StrikeReport, zone: tzinfo) -> str:
     region = f" · {strike.region}" if strike.region else ""
-    return f"STRIKE #{strike.id} · {show_time(strike.started_at, zone)} · {strike_counts(strike)}{region}"
+    line = _("STRIKE #{id} · {time} · {counts}").format(
+        id=strike.id, time=show_time(strike.started_at, zone), counts=strike_counts(strike)
+    )
+    return line + region
 
 
 def _chart(ctx: HandlerContext, start: datetime | None, end: datetime | None, zone: tzinfo) -> Reply:
     from handlers.analysis.charts import render_timeline_chart
 
     image = render_timeline_chart(ctx, start, end, zone)
-    return Reply(title=image.title, text="Daily drones and missiles; contacts marked, windows shaded.", image=image)
+    return Reply(title=image.title, text=_("Daily drones and missiles; contacts marked, windows shaded."), image=image)
 
 
-COMMAND = single_action("timeline", "the stored timeline, newest first, or a chart of it", USAGE, handle)
+COMMAND = single_action("timeline", N_("the stored timeline, newest first, or a chart of it"), USAGE, handle)

@@ -52,22 +52,9 @@ NOT_YET: tuple[str, ...] = (
     "bot/telegram/commands.py",
     "bot/telegram/dialogs.py",
     "bot/telegram/notifier.py",
-    "handlers/chat/command.py",
-    "handlers/chat/forms.py",
-    "handlers/contacts/command.py",
-    "handlers/contacts/parties.py",
-    "handlers/records/actions.py",
-    "handlers/roles/command.py",
-    "handlers/strikes/command.py",
     "handlers/strikes/from_report.py",
     "handlers/strikes/pasted.py",
     "handlers/strikes/preview.py",
-    "handlers/strikes/weapons.py",
-    "handlers/text/arguments.py",
-    "handlers/text/durations.py",
-    "handlers/text/times.py",
-    "handlers/text/zones.py",
-    "handlers/timeline/command.py",
 )
 INTERNAL = "i18n: internal"  # a comment on the line: the text is for developers (a programming error), not people
 

@@ -21,7 +21,7 @@ def test_newest_first_with_strikes_in_each_window(core: Core, make_request: Requ
     assert reply.title == "Timeline · page 1 of 1 · 4 entries, newest first"
     blocks = reply.text.split("\n\n")
     assert [block.split(" ·")[0] for block in blocks] == ["STRIKE #3", "STRIKE #2", "CONTACT #1", "STRIKE #1"]
-    assert "in the 3d after it: 2 strike(s) · 559 drones · 11 missiles" in blocks[2]
+    assert "in the 3d after it: 2 strikes · 559 drones · 11 missiles" in blocks[2]
 
 
 def test_filters(core: Core, make_request: RequestMaker) -> None:
@@ -45,7 +45,7 @@ def test_paging_and_the_next_page_hint(core: Core, make_request: RequestMaker, c
     third = core.router.handle(make_request("timeline", "kind=strike page=3"))
     assert third.text.count("STRIKE #") == 3 and third.footer is None
     beyond = core.router.handle(make_request("timeline", "kind=strike page=9"))
-    assert not beyond.ok and "only 3 page(s)" in beyond.text
+    assert not beyond.ok and "only 3 pages" in beyond.text
 
 
 def test_retracted_reports_leave_the_timeline(core: Core, make_request: RequestMaker) -> None:

@@ -73,7 +73,7 @@ def test_past_the_bound_the_title_says_at_least_and_more_pages_follow(
     assert third.ok and third.title == f"Timeline · page 3 of 3 · {live} entries, newest first"
     assert third.text.count("STRIKE #") == live - 20 and third.footer is None
     beyond = stored.router.handle(make_request("timeline", "kind=strike page=4"))
-    assert not beyond.ok and "only 3 page(s)" in beyond.text
+    assert not beyond.ok and "only 3 pages" in beyond.text
 
 
 def test_below_the_bound_the_count_is_exact(stored: Core, make_request: RequestMaker) -> None:
