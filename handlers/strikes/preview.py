@@ -44,7 +44,7 @@ def preview_reply(
         lines.append(f"Notes: {strike['notes']}")
     reasons = report_draft.blockers(strike)
     if reasons:
-        lines.append("Not ready to store: " + "; ".join(reasons) + ". Press Edit to complete it.")
+        lines.append(f"Not ready to store: {'; '.join(reasons)}. Press Edit to complete it.")
     if same_source is not None:
         lines.append(
             f"Already logged from this source for this night as strike #{same_source.id}: "
@@ -87,7 +87,7 @@ def _class_line(label: str, launched: int | None, destroyed: int | None, lost: i
         parts.append(f"{destroyed} shot down or suppressed")
     if lost is not None:
         parts.append(f"{lost} lost from radar")
-    return f"{label}: " + ", ".join(parts)
+    return f"{label}: {', '.join(parts)}"
 
 
 def _stored_as(strike: dict[str, Any]) -> str:
@@ -102,7 +102,8 @@ def _stored_as(strike: dict[str, Any]) -> str:
     for key in ("killed", "injured"):
         if strike.get(key) is not None:
             extra.append(f"{strike[key]} {key}")
-    return "Will be stored as: " + counts + detail + (" · " + ", ".join(extra) if extra else "")
+    more = f" · {', '.join(extra)}" if extra else ""
+    return f"Will be stored as: {counts}{detail}{more}"
 
 
 def _weapons_table(weapons: list[dict[str, Any]]) -> Table | None:
