@@ -53,7 +53,7 @@ def split_header(text: str) -> tuple[Origin, str]:
     else there is the report's first line. A header whose values are wrong is refused like any argument.
     """
     first, _, rest = text.partition("\n")
-    if not first.strip() or not _is_header(first):
+    if "=" not in first or not _is_header(first):
         return Origin(), text
     parsed = arguments.parse(
         first,
@@ -65,6 +65,7 @@ def split_header(text: str) -> tuple[Origin, str]:
 
 
 def _is_header(line: str) -> bool:
+    """Whether `line` holds `source=` / `posted=` arguments and nothing else (a report's first line holds words)."""
     try:
         tokens = arguments.tokenize(line)
     except arguments.ArgumentError:

@@ -75,9 +75,9 @@ def read(text: str, origin: Origin, received_at: datetime) -> Draft | Refusal:
 
     The parser completes a date given without a year from the posting date, and takes a report that names no date
     at all as of the day it was posted. A forwarded post's date is a fact, so a forward is read once, with it. A
-    paste only has the time it arrived: it is read a second time as if it had arrived a day later, and when its
-    night moves with that day the text names no date, so the night is left unknown for the person to set rather
-    than taken from today.
+    paste only has the time it arrived: when its night is that very day, it is read a second time as if it had
+    arrived a day later, and if the night moves with that day the text names no date, so the night is left unknown
+    for the person to set rather than taken from today.
     """
     from handlers.airforce import ParsedReport, Refusal, parse_report
 
@@ -85,7 +85,8 @@ def read(text: str, origin: Origin, received_at: datetime) -> Draft | Refusal:
     if isinstance(parsed, Refusal):
         return parsed
     night_from = NIGHT_STATED
-    if origin.posted_at is None and parsed.night is not None:
+    named = parsed.night is not None and parsed.night != received_at.astimezone(KYIV).date()  # not the fallback
+    if origin.posted_at is None and parsed.night is not None and not named:
         later = parse_report(text, received_at + timedelta(days=1))
         if not isinstance(later, ParsedReport) or later.night != parsed.night:
             parsed, night_from = replace(parsed, night=None), NIGHT_UNKNOWN
