@@ -125,7 +125,7 @@ class AlertPlanner:
 
     def logged(self, session: Session, contact: ContactReport, ctx: HandlerContext) -> list[str]:
         if contact.duplicate_of_id is not None or contact.retracted_at is not None or contact.id is None:
-            return []  # the same contact inside two hours: its window is already open (the handler says so)
+            return []  # a repeat report of the same contact: its window is already open (the handler says so)
         if alert_posts.has_plan(session, contact.id):
             return []
         channels = subscriptions.active(session)

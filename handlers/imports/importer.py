@@ -428,7 +428,8 @@ def import_contacts(
     contact rows of callwatch's timeline CSV.
 
     Times without a zone (in the `time` cell or a `zone` column) are in CALLWATCH_TZ. A contact with the same
-    parties within two hours of one already stored is kept as a repeat report of it, as in chat.
+    parties within two hours of one already stored, or on its day when one has only a date, is kept as a repeat
+    report of it, as in chat (`handlers/contacts/same_contact.py`).
     """
 
     frame = _read_csv(path)
