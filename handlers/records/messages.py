@@ -52,7 +52,8 @@ def contact_details(contact: ContactReport, zone: tzinfo) -> str:
     if contact.notes:
         lines.append(_("Notes: {notes}").format(notes=contact.notes))
     if contact.duplicate_of_id:
-        lines.append(_("Same contact as #{id} (same parties, reported within two hours or on the same day)").format(id=contact.duplicate_of_id))
+        same = _("Same contact as #{id} (same parties, reported within two hours or on the same day)")
+        lines.append(same.format(id=contact.duplicate_of_id))
     lines.append(_provenance(contact, zone))
     return "\n".join(lines)
 
