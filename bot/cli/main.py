@@ -18,26 +18,50 @@ from handlers.imports.formats import FORMATS, format_list
 if TYPE_CHECKING:  # `--help` must not load the database layer, pydantic or the handlers: they load on use
     from bot.core import Core
 
+# Plain help (no type column): `--verbose <bool>` read as if a flag took a value, and plain help needs no Rich.
+PLAIN = None
 app = typer.Typer(
     help="callwatch: log leader contacts and strikes, alert channels, measure what follows.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode=PLAIN,
 )
-serve_app = typer.Typer(help="Run one chat adapter.", no_args_is_help=True)
+serve_app = typer.Typer(help="Run one chat adapter.", no_args_is_help=True, rich_markup_mode=PLAIN)
 import_app = typer.Typer(
     cls=ImportGroup,
     help="Bulk import and restore: `callwatch import FILE` reads a backup or a CSV, its format from its content "
     "(idempotent: a re-import adds nothing). Exit 0 when rows were stored or already were (rejected rows listed), "
     "1 when nothing could be read; --strict: 1 and nothing stored if any row is rejected.",
     no_args_is_help=True,
+    rich_markup_mode=PLAIN,
 )
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True, rich_markup_mode=PLAIN)
 app.add_typer(serve_app, name="serve")
 app.add_typer(import_app, name="import")
 app.add_typer(db_app, name="db")
 app.add_typer(manifest_app, name="manifest")
 
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log debug details.")]
+
+
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"callwatch {version('callwatch')}")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            typer.echo("callwatch (not installed)")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(
+    _version: Annotated[
+        bool, typer.Option("--version", help="Show the version and exit.", callback=_show_version, is_eager=True)
+    ] = False,
+) -> None:
+    """callwatch: log leader contacts and strikes, alert channels, measure what follows."""
 
 
 def _core() -> Core:

@@ -12,6 +12,7 @@ import typer
 manifest_app = typer.Typer(
     help="Print what a platform needs to know about the commands, generated from the registry.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
