@@ -30,7 +30,7 @@ _ACTIONS: tuple[tuple[str, Action], ...] = (
     (r"збит\w*|збил\w*|збив\w*|збиваю\w*|збиття|збити|подавл\w*|подави\w*|знищ\w*|знешкод\w*|перехопи\w*|"
      r"перехопл\w*|shot\s+down|shoots?\s+down|shooting\s+down|brought\s+down|\bdowns?\b|downed|destroy\w*|"
      r"intercept\w*|neutrali[sz]\w*|suppress\w*", "destroyed"),
-    (r"атакува\w*|атакуюч\w*|запусти\w*|запуск\w*|пуск\w*|випусти\w*|випущен\w*|застосува\w*|застосовува\w*|"
+    (r"атакува\w*|атакуюч\w*|завда\w*\s+(?:\w+\s+)?удар\w*|запусти\w*|запуск\w*|пуск\w*|випусти\w*|випущен\w*|застосува\w*|застосовува\w*|"
      r"використа\w*|використовува\w*|launch\w*|\bfired\b|\bfire\b|\battacked\b|\bused\b|\busing\b|deployed|"
      r"unleash\w*|included|involving|sending|\bsent\b|attacking|consisted\s+of|comprised|складал\w*|включал\w*",
      "launched"),

@@ -298,3 +298,15 @@ def test_the_english_list_layout_and_a_shared_passive() -> None:
 )
 def test_a_weekly_tally_is_not_an_overnight_report(text: str) -> None:
     assert isinstance(parse_report(text), Refusal)
+
+
+def test_struck_with_names_the_model_as_attacked_with_does() -> None:
+    """"завдав удару N ракетами" is a launch verb like "атакував": the model is read, not lost as Unknown Missile."""
+    for verb in ("атакував", "завдав удару", "завдав масованого удару"):
+        parsed = parse_report(
+            f"У ніч на 6 липня 2025 року противник {verb} 4 балістичними ракетами Іскандер-М. Усі 4 ракети збито. "
+            "Повітряні сили ЗСУ"
+        )
+        assert isinstance(parsed, ParsedReport), verb
+        assert parsed.missiles_launched == 4 and parsed.missiles_destroyed == 4, verb
+        assert {weapon.name: weapon.launched for weapon in parsed.weapons} == {"Iskander-M/KN-23": 4}, verb
