@@ -4,9 +4,9 @@
 
 Each command is a whole process, timed from outside as a user meets it, and paired run by run with a baseline
 started the same way in the same run: `python -c pass` on the interpreter callwatch's own script names. Printed
-per path: wall seconds, CPU seconds (user + system) and peak resident memory as GNU time (/usr/bin/time)
-reports them for the finished child, each as the median of `--runs` with min–max, and the ratio ours / baseline
-taken pair by pair (median, min–max). On a shared machine wall time follows the neighbours; CPU time much less.
+per path: wall seconds, CPU seconds (user + system, the kernel's rusage) and peak resident memory (as GNU time,
+/usr/bin/time, reports it), each as the median of `--runs` with min–max, and the ratio ours / baseline taken pair
+by pair (median, min–max). On a shared machine wall time follows the neighbours; CPU time much less.
 
 The console commands run against an SQLite file whose schema is already current (as on any day but the first),
 `/help` and then a `/contact` with parties new to each run (so it really stores). Python's bytecode cache is on,
@@ -51,23 +51,30 @@ TIME = "/usr/bin/time"  # GNU time: the child's own rusage, forked from a small 
 
 
 def run_once(argv: list[str], env: dict[str, str], cwd: Path, stdin: str = "") -> tuple[float, float, float]:
-    """Wall s, CPU s and peak MiB of one process. CPU and peak are the kernel's rusage of that child as GNU time
-    reports it: a child forked from this (larger) process would count our pages in its peak until it execs."""
+    """Wall s, CPU s and peak MiB of one process. The command runs under GNU time, which forks it from a small
+    process and reports its peak (a child forked from this larger process would count our pages until it execs);
+    the CPU time is the kernel's rusage of that subtree in microseconds (GNU time prints only hundredths)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         started = time.perf_counter()
-        result = subprocess.run(
-            [TIME, "-o", report.name, "-f", "%U %S %M", *argv],
-            input=stdin.encode(),
+        process = subprocess.Popen(
+            [TIME, "-o", report.name, "-f", "%M", *argv],
+            stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             env=env,
             cwd=cwd,
         )
+        assert process.stdin is not None and process.stderr is not None
+        process.stdin.write(stdin.encode())
+        process.stdin.close()
+        errors = process.stderr.read()
+        _pid, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
-        if result.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} exited {result.returncode}: {result.stderr.decode()[-500:]}")
-        user, system, peak_kib = report.read().split()[-3:]
-    return wall, float(user) + float(system), int(peak_kib) / 1024
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            raise SystemExit(f"{' '.join(argv)} exited {process.returncode}: {errors.decode()[-500:]}")
+        peak_kib = int(report.read().split()[-1])
+    return wall, usage.ru_utime + usage.ru_stime, peak_kib / 1024
 
 
 def interpreter_of(script: str) -> str:
