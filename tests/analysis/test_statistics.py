@@ -335,8 +335,9 @@ def test_holm_matches_statsmodels() -> None:
     from statsmodels.stats.multitest import multipletests
 
     rng = np.random.default_rng(0)
-    for _ in range(50):
-        p = rng.uniform(0, 0.2, 3).tolist()
+    cases = [rng.uniform(0, 0.2, 3).tolist() for _ in range(8)]  # each statsmodels call forces a full collection
+    cases += [[0.01, 0.01, 0.01], [0.9, 0.001, 0.5], [0.0001, 0.04, 0.06]]  # ties, order, the 0.05 edge
+    for p in cases:
         assert holm(p) == pytest.approx(list(multipletests(p, method="holm")[1]))
 
 
