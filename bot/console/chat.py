@@ -12,6 +12,9 @@ next command or the end of input) and get the same preview as on Telegram and Sl
 as the commands they run (`/strike confirm 17`), which is how they are pressed here.
 
 The console user is admin of a local SQLite database. Charts are written to `charts/`, each under its own name.
+
+It speaks the language the router answers this user in: their `/lang` choice, else the terminal's locale
+(`LANG=uk_UA.UTF-8` → Ukrainian), for its own words (the banner, "Commands start with /", "Error:") as for replies.
 """
 
 from __future__ import annotations
@@ -33,14 +36,16 @@ from bot.core import Core
 from handlers.chat.command import Command
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest, Platform
+from handlers.i18n import N_, _, activate
 from handlers.strikes.pasted import preview_text
 
 CHANNEL = "console"
 PROMPT = "callwatch> "
 CHARTS = Path("charts")
-CONTINUE_PROMPT = "paste> "  # gathering a pasted report (two empty lines end it)
-NOT_A_COMMAND = "Commands start with / — type /help to see them."
-BANNER = "callwatch console: /help lists the commands; Tab completes, ↑ recalls, Ctrl-D leaves.\n"
+# Declared in English, shown through `_` in the user's language (`language_of`).
+CONTINUE_PROMPT = N_("paste> ")  # gathering a pasted report (two empty lines end it)
+NOT_A_COMMAND = N_("Commands start with / — type /help to see them.")
+BANNER = N_("callwatch console: /help lists the commands; Tab completes, ↑ recalls, Ctrl-D leaves.")
 
 
 def to_request(line: str, user: str, *, now: datetime | None = None) -> ChatRequest | None:
@@ -70,15 +75,32 @@ def terminal_language() -> str | None:
     return None
 
 
+def language_of(core: Core, user: str) -> str:
+    """The language the router answers `user` in here (their `/lang` choice, else the terminal's locale), for the
+    console's own words outside a reply."""
+    probe = ChatRequest(
+        platform=Platform.CONSOLE, user_id=user, channel_id=CHANNEL, command="help", language=terminal_language()
+    )
+    return core.router.language_of(probe)
+
+
+def say(language: str, message: str) -> str:
+    """`message` (declared with `N_`) in `language`."""
+    with activate(language):
+        return _(message)
+
+
 def render(reply: Reply, images: Path) -> str:
-    if reply.image is not None:
-        path = save_chart(images, reply.image.filename, reply.image.png)
-        reply = Reply(title=reply.title, text=f"{reply.text}\nChart written to {path}", footer=reply.footer)
-    if reply.buttons:  # nothing to press here: each button as the command it runs
-        typed = "  ".join(f"[{button.label}: /{button.action} {button.value}]" for button in reply.buttons)
-        reply = dataclasses.replace(reply, buttons=(), footer="\n".join(filter(None, [typed, reply.footer])))
-    body = reply.plain()
-    return body if reply.ok else f"Error: {body}"
+    with activate(reply.language):  # the console's words around the reply are in the reply's language
+        if reply.image is not None:
+            path = save_chart(images, reply.image.filename, reply.image.png)
+            written = _("Chart written to {path}").format(path=path)
+            reply = dataclasses.replace(reply, image=None, text=f"{reply.text}\n{written}")
+        if reply.buttons:  # nothing to press here: each button as the command it runs
+            typed = "  ".join(f"[{button.label}: /{button.action} {button.value}]" for button in reply.buttons)
+            reply = dataclasses.replace(reply, buttons=(), footer="\n".join(filter(None, [typed, reply.footer])))
+        body = reply.plain()
+        return body if reply.ok else _("Error: {message}").format(message=body)
 
 
 def save_chart(images: Path, filename: str, png: bytes, *, now: datetime | None = None) -> Path:
@@ -112,11 +134,12 @@ def run_console(core: Core, stdin: TextIO, stdout: TextIO, *, user: str | None =
 def run_piped(core: Core, stdin: TextIO, stdout: TextIO, user: str) -> int:
     """Line by line; a prompt only when a person types without a full terminal (stdout redirected, say)."""
     prompt = stdin.isatty()
+    continuing = say(language_of(core, user), CONTINUE_PROMPT) if prompt else ""
     last_ok = True
     reader = PasteReader()
     while True:
         if prompt:
-            stdout.write(CONTINUE_PROMPT if reader.gathering else PROMPT)
+            stdout.write(continuing if reader.gathering else PROMPT)
             stdout.flush()
         line = stdin.readline()
         for unit in reader.take(line) if line else reader.finish():
@@ -147,7 +170,7 @@ def answer_unit(
         return None
     reply = core.router.handle(request)
     if not reply.ok and unit.one_line:  # one stray line is a mistyped command far more often than a report
-        write(NOT_A_COMMAND + "\n\n")
+        write(say(reply.language, NOT_A_COMMAND) + "\n\n")
         return False
     write(render(reply, CHARTS) + "\n\n")
     return reply.ok
@@ -167,7 +190,7 @@ def answer(
     cancelled); without it, the reply's own text (the usage) is shown, as for a script.
     """
     if line.strip() and not is_command(line) and not line.strip().startswith("#"):
-        write(NOT_A_COMMAND + "\n\n")
+        write(say(language_of(core, user), NOT_A_COMMAND) + "\n\n")
         return False
     request = to_request(line, user)
     if request is None:

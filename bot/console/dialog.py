@@ -2,7 +2,7 @@
 
 The questions come from `bot.dialog`; here buttons become numbered options (type the number, or the option's
 name), and the finished answers are routed as the command's text. `/cancel` or Ctrl-C leaves; nothing is stored
-before the last answer.
+before the last answer. Its words are in the language of the reply that opened the form, as the questions are.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from collections.abc import Callable
 from bot.dialog import Ask, Dialog, Question
 from handlers.chat.forms import FieldKind, Form
 from handlers.chat.reply import Reply
+from handlers.i18n import DEFAULT_LANGUAGE, N_, _, activate
 
 CANCEL = "/cancel"
-CANCELLED = "Cancelled. Nothing was stored."
+CANCELLED = N_("Cancelled. Nothing was stored.")
 
 ReadLine = Callable[[str], str]  # prompt → line; raises EOFError / KeyboardInterrupt like input()
 Route = Callable[[str, str], Reply]  # (command, text) → the handler's reply
@@ -27,7 +28,7 @@ def render_question(question: Question) -> str:
         numbered = (f"{number}) {option.label}" for number, option in enumerate(question.options, 1))
         lines.append("  " + "   ".join(numbered))
     elif question.options:
-        lines.append("  or type: " + " · ".join(option.label for option in question.options))
+        lines.append("  " + _("or type: {options}").format(options=" · ".join(o.label for o in question.options)))
     return "\n".join(lines)
 
 
@@ -35,29 +36,40 @@ def _numbers_choose(question: Question) -> bool:
     return question.field.kind is not FieldKind.COUNT
 
 
-def run_dialog(form: Form, read: ReadLine, say: Callable[[str], None], route: Route) -> Reply | None:
-    """Ask until the handler accepts the answers; its final reply, or None when the person cancelled."""
-    dialog = Dialog(form)
+def run_dialog(
+    form: Form, read: ReadLine, say: Callable[[str], None], route: Route, *, language: str = DEFAULT_LANGUAGE
+) -> Reply | None:
+    """Ask until the handler accepts the answers; its final reply, or None when the person cancelled.
+    `language`: the opening reply's, which the dialog's own words are in."""
+    dialog = Dialog(form, language=language)
     ask: Ask = dialog.start()
     say(dialog.intro)
     prompt = f"{form.command}> "
+
+    def cancelled() -> None:
+        with activate(language):
+            say(_(CANCELLED))
+
     while True:
         if ask.said:
             say(ask.said)
-        say(render_question(ask.question))
+        with activate(language):
+            say(render_question(ask.question))
         try:
             line = read(prompt)
         except KeyboardInterrupt:
-            say(CANCELLED)
+            cancelled()
             return None
         except EOFError:
-            say(CANCELLED)
+            cancelled()
             raise
         if line.strip().lower() == CANCEL:
-            say(CANCELLED)
+            cancelled()
             return None
         if line.strip().startswith("/"):
-            ask = Ask(dialog.question(f"Answer the question, or {CANCEL} to leave the form first."))
+            with activate(language):
+                first = _("Answer the question, or {cancel} to leave the form first.").format(cancel=CANCEL)
+            ask = Ask(dialog.question(first))
             continue
         option = _numbered(ask.question, line)
         outcome = dialog.choose(ask.question.field.name, option) if option is not None else dialog.type(line)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot.console.chat import BANNER, CHANNEL, CONTINUE_PROMPT, PROMPT, answer_unit, completions
+from bot.console.chat import (
+    BANNER,
+    CHANNEL,
+    CONTINUE_PROMPT,
+    PROMPT,
+    answer_unit,
+    completions,
+    language_of,
+    say,
+    terminal_language,
+)
 from bot.console.dialog import run_dialog
 from bot.console.live_alerts import Handoff, LiveAlerts
 from bot.console.notifier import post_due_to_console
@@ -13,33 +23,45 @@ from bot.console.terminal import Terminal
 from bot.core import Core
 from handlers.chat.reply import Reply
 from handlers.chat.request import ChatRequest, Platform
+from handlers.i18n import N_
+
+INTERRUPTED = N_("Interrupted: nothing was changed.")
 
 
 def run_interactive(core: Core, out: TextIO, user: str) -> int:
     """Prompt until Ctrl-D. Returns 0, or 1 when the last command failed (as when piped)."""
     last_ok = True
     with Terminal(out, words=completions(core.router.commands)) as terminal, LiveAlerts(core, terminal.show) as alerts:
-        out.write(BANNER)
+        out.write(say(language_of(core, user), BANNER) + "\n")
 
-        def say(text: str) -> None:
+        def show(text: str) -> None:
             out.write(text + "\n")
             out.flush()
 
         def route(command: str, text: str) -> Reply:
             request = ChatRequest(
-                platform=Platform.CONSOLE, user_id=user, user_name=user, channel_id=CHANNEL, command=command, text=text
+                platform=Platform.CONSOLE,
+                user_id=user,
+                user_name=user,
+                channel_id=CHANNEL,
+                command=command,
+                text=text,
+                language=terminal_language(),  # the dialog's answers are answered as typed commands are
             )
             return core.router.handle(request)
 
         def fill_in(reply: Reply) -> Reply | None:
             assert reply.form is not None
-            return run_dialog(reply.form, lambda prompt: terminal.read(prompt, remember=False), say, route)
+            return run_dialog(reply.form, answer_line, show, route, language=reply.language)
+
+        def answer_line(prompt: str) -> str:
+            return terminal.read(prompt, remember=False)  # a dialog's answers stay out of the history
 
         reader = PasteReader()  # lines that are not commands: a pasted report, read when it ends
         ended = False
         while not ended:
             try:
-                prompt = CONTINUE_PROMPT if reader.gathering else PROMPT
+                prompt = say(language_of(core, user), CONTINUE_PROMPT) if reader.gathering else PROMPT
                 units = reader.take(terminal.read(prompt, remember=not reader.gathering))
             except EOFError:
                 out.write("\n")
@@ -52,7 +74,7 @@ def run_interactive(core: Core, out: TextIO, user: str) -> int:
                 try:
                     ok = answer_unit(core, unit, user, out.write, on_form=fill_in)
                 except KeyboardInterrupt:  # the command's transaction has rolled back
-                    out.write("\nInterrupted: nothing was changed.\n\n")
+                    out.write("\n" + say(language_of(core, user), INTERRUPTED) + "\n\n")
                     ok = False
                 except EOFError:  # Ctrl-D inside the dialog: it was cancelled; leave
                     out.write("\n")

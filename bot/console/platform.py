@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.platforms import Listen
 from handlers.chat.request import Role
+from handlers.i18n import _
 
 if TYPE_CHECKING:
     import asyncio
@@ -34,7 +35,8 @@ class ConsolePlatform:
     def parse_user(self, text: str) -> str:
         user = text.strip()
         if not _NAME.match(user):
-            raise ValueError("is not a console user name (letters, digits, . _ -)")
+            # A chat reply (`/role grant user=…`), in the admin's language.
+            raise ValueError(_("is not a console user name (letters, digits, . _ -)"))
         return user
 
     def rate_limit(self) -> RateLimit:

@@ -5,6 +5,9 @@ seconds to acknowledge. A listener runs the router against `ack_budget`: a reply
 itself (one round trip, no "working…" flash); a slower one is acknowledged at the budget and its reply follows
 through `response_url` (or chat.postMessage for a modal), which is what bolt's lazy listeners do in a
 long-running process — an asyncio task that outlives the ack — without costing fast commands a second post.
+
+The app's own words (the "working on it" ack, a modal's buttons, a failed chart upload) are in the language of the
+reply they go with, or, before there is one, the language the router answers the caller in.
 """
 
 from __future__ import annotations
@@ -30,11 +33,13 @@ from handlers.chat.forms import Form
 from handlers.chat.reply import Reply, Visibility
 from handlers.chat.request import ChatRequest, Platform
 from handlers.chat.settings import secret
+from handlers.i18n import DEFAULT_LANGUAGE, _, activate
 
 log = logging.getLogger("callwatch.slack")
 
 COMMANDS = (spelling.UMBRELLA,)  # what the manifest declares: `/callwatch contact …` (see spelling.py)
 ACK_BUDGET = 2.0  # seconds; Slack's limit is 3 and the ack itself still has to travel back
+LANGUAGE_BUDGET = 0.3  # seconds to look up the caller's language for a late ack (cached by the router: instant)
 
 Body = dict[str, Any]
 
@@ -50,12 +55,22 @@ class SlackListeners:
     async def _handle(self, request: ChatRequest) -> tuple[asyncio.Future[Reply], bool]:
         """Start (or join) the router run for `request`; say whether it finished within the ack budget."""
         future = self.inflight.run(request.idempotency_key, lambda: self._route(request))
-        done, _ = await asyncio.wait({future}, timeout=self.ack_budget)  # never cancels the shared future
+        done, _pending = await asyncio.wait({future}, timeout=self.ack_budget)  # never cancels the shared future
         return future, bool(done)
 
     async def _route(self, request: ChatRequest) -> Reply:
         reply = await self.core.router.handle_async(request)
         return spelling.error_spelled(reply, self.core.router.commands)
+
+    async def _language(self, request: ChatRequest) -> str:
+        """The caller's language for words said before their reply exists; English if the look-up is slow (the ack
+        must not miss Slack's deadline over a word)."""
+        try:
+            return await asyncio.wait_for(
+                asyncio.to_thread(self.core.router.language_of, request), timeout=LANGUAGE_BUDGET
+            )
+        except TimeoutError:
+            return DEFAULT_LANGUAGE
 
     async def _today(self, channel_id: str) -> date:
         ctx = self.core.ctx
@@ -67,7 +82,9 @@ class SlackListeners:
         request = from_slash_command(body)
         future, in_time = await self._handle(request)
         if not in_time:
-            await ack(response_type="ephemeral", text=f"Working on {blocks.escape(spelling.spell(request.command))}…")
+            with activate(await self._language(request)):
+                working = _("Working on {command}…").format(command=spelling.spell(request.command))
+            await ack(response_type="ephemeral", text=blocks.escape(working))
             reply = await future
             await respond(body.get("response_url"), reply)
             await self._upload_image(client, request, reply, body.get("response_url"))
@@ -82,7 +99,8 @@ class SlackListeners:
 
     async def _open_form(self, client: AsyncWebClient, body: Body, request: ChatRequest, reply: Reply) -> None:
         assert reply.form is not None
-        view = modals.view(reply.form, request.channel_id, await self._today(request.channel_id))
+        today = await self._today(request.channel_id)
+        view = modals.view(reply.form, request.channel_id, today, language=reply.language)
         try:
             await client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
         except SlackClientError as error:  # the trigger expired (>3 s) or Slack refused: fall back to usage
@@ -103,10 +121,9 @@ class SlackListeners:
             )
         except SlackClientError as error:
             log.warning("chart upload to %s failed: %s", request.channel_id, error)
-            await respond(
-                response_url,
-                Reply.error("I could not post the chart in this channel. Invite me first: /invite @callwatch"),
-            )
+            with activate(reply.language):
+                message = _("I could not post the chart in this channel. Invite me first: /invite @callwatch")
+            await respond(response_url, dataclasses.replace(Reply.error(message), language=reply.language))
 
     # --- the modal form ---------------------------------------------------------------------------------
     async def on_view_submission(self, ack: AsyncAck, body: Body, view: Body, client: AsyncWebClient) -> None:
@@ -203,10 +220,12 @@ async def respond(
 
 
 def _message_view(reply: Reply) -> Body:
+    with activate(reply.language):
+        close = _("Close")
     return {
         "type": "modal",
         "title": {"type": "plain_text", "text": "callwatch"},
-        "close": {"type": "plain_text", "text": "Close"},
+        "close": {"type": "plain_text", "text": close[: modals.TITLE_LIMIT]},
         "blocks": blocks.blocks(reply),
     }
 

@@ -1,7 +1,8 @@
 """Renders our neutral `Reply` as a Slack message: Block Kit blocks plus the notification `text`.
 
 Every string in a `Reply` is plain text, so every string is escaped here for mrkdwn (`&`, `<`, `>`): a user who
-types `<!channel>` or `<@U1>` into a note sees it come back literally and nobody is pinged.
+types `<!channel>` or `<@U1>` into a note sees it come back literally and nobody is pinged. The few words added
+here (the mention line, the note on a message cut short) are in the reply's own language.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.chat.reply import Button, Reply, Visibility, render_table
+from handlers.i18n import _, activate, ngettext
 
 SECTION_LIMIT = 2900  # Slack refuses section text over 3000 characters; leave room for the code fences
 MAX_BLOCKS = 48  # Slack's limit is 50 per message; two are kept for the buttons and the footer
@@ -49,6 +51,11 @@ def fallback_text(reply: Reply) -> str:
 
 
 def blocks(reply: Reply) -> list[Block]:
+    with activate(reply.language):
+        return _blocks(reply)
+
+
+def _blocks(reply: Reply) -> list[Block]:
     out: list[Block] = []
     if reply.title:
         title = ("⚠️ " if not reply.ok else "") + reply.title
@@ -58,9 +65,16 @@ def blocks(reply: Reply) -> list[Block]:
     if reply.table:
         out += [_section(f"```{chunk}```") for chunk in _chunks(escape(render_table(reply.table)))]
     if len(out) > MAX_BLOCKS:
-        out = [*out[: MAX_BLOCKS - 1], _section("_… cut short: Slack shows at most 50 blocks. Narrow it down._")]
+        limit = MAX_BLOCKS + 2
+        cut = ngettext(
+            "… cut short: Slack shows at most {n} block. Narrow it down.",
+            "… cut short: Slack shows at most {n} blocks. Narrow it down.",
+            limit,
+        ).format(n=limit)
+        out = [*out[: MAX_BLOCKS - 1], _section(f"_{escape(cut)}_")]
     if reply.mentions:
-        out.append(_section("Attention: " + " ".join(mention(user) for user in reply.mentions)))
+        users = " ".join(mention(user) for user in reply.mentions)
+        out.append(_section(escape(_("Attention: {users}")).format(users=users)))
     if reply.buttons:
         out.append({"type": "actions", "elements": [_button(button, i) for i, button in enumerate(reply.buttons)]})
     if reply.footer:
@@ -123,7 +137,7 @@ def parse_action_id(action_id: str) -> tuple[str, str] | None:
     if not action_id.startswith(ACTION_PREFIX):
         return None
     action = action_id[len(ACTION_PREFIX) :].rsplit("|", 1)[0]
-    command, _, sub = action.partition(" ")
+    command, _space, sub = action.partition(" ")
     return (command, sub) if command else None
 
 

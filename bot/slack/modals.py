@@ -7,6 +7,9 @@ it as typed text and its errors, keyed by argument, come back here to be shown u
 
 A form that starts filled in (Edit on a draft) shows its values in the inputs, and the action its submit runs
 (`edit 17`) rides in the view's `private_metadata`, which only the app sets, so the submit goes back to that draft.
+
+The form arrives translated by its handler; the modal's own words (Cancel, a moment's time and zone fields) are
+drawn in `language`, the language of the reply that carried the form.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from handlers.chat.forms import NOTES, Answer, Field, FieldKind, Form, Moment
+from handlers.i18n import DEFAULT_LANGUAGE, _, activate
 
 CALLBACK_PREFIX = "callwatch:"  # view callback_id: `callwatch:contact`
 _ACTION = re.compile(r"[a-z]+ [0-9]{1,12}")  # what a filled-in form's submit may run: an action word and an id
@@ -31,17 +35,19 @@ ERROR_LIMIT = 150  # Slack shows at most this much under a field
 Block = dict[str, Any]
 
 
-def view(form: Form, channel_id: str, today: date) -> dict[str, Any]:
+def view(form: Form, channel_id: str, today: date, *, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """The modal for `form`, remembering the channel it was opened from; the date picker starts at `today` unless
-    the form starts with a date."""
-    blocks = [block for item in form.fields for block in _blocks(item, today, form.initial.get(item.name))]
+    the form starts with a date. `language`: the reply's, for the modal's own words."""
+    with activate(language):
+        blocks = [block for item in form.fields for block in _blocks(item, today, form.initial.get(item.name))]
+        close = _("Cancel")
     metadata = {"channel_id": channel_id, **({"action": form.action} if form.action else {})}
     return {
         "type": "modal",
         "callback_id": f"{CALLBACK_PREFIX}{form.command}",
         "title": _plain(form.title[:TITLE_LIMIT]),
         "submit": _plain(form.submit_label[:TITLE_LIMIT]),
-        "close": _plain("Cancel"),
+        "close": _plain(close[:TITLE_LIMIT]),
         "private_metadata": json.dumps(metadata),
         "blocks": blocks,
     }
@@ -118,15 +124,15 @@ def _blocks(item: Field, today: date, initial: Answer | None = None) -> list[Blo
             _input(item.name + DATE, item.label, {"type": "datepicker", "initial_date": day}, item),
             _input(
                 item.name + TIME,
-                "Time",
+                _("Time"),
                 {"type": "timepicker", **clock},
                 optional=True,
-                hint="Leave empty if only the day is known.",
+                hint=_("Leave empty if only the day is known."),
             ),
             _input(
                 item.name + ZONE,
-                "Time zone",
-                _text_element("the channel's zone, e.g. UTC, Kyiv, +03:00", max_length=40, initial=moment.zone),
+                _("Time zone"),
+                _text_element(_("the channel's zone, e.g. UTC, Kyiv, +03:00"), max_length=40, initial=moment.zone),
                 optional=True,
             ),
         ]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from bot.platforms import Listen, ServeOption
 from bot.slack import spelling
 from handlers.chat.request import Role
+from handlers.i18n import _
 
 if TYPE_CHECKING:
     import asyncio
@@ -40,7 +41,8 @@ class SlackPlatform:
         mention = _MENTION.match(raw)
         user = mention.group(1) if mention else raw.lstrip("@")
         if not _USER_ID.match(user):
-            raise ValueError("is not a user id: give the member id (U123…) or @-mention them")
+            # A chat reply (`/role grant user=…`), in the admin's language.
+            raise ValueError(_("is not a user id: give the member id (U123…) or @-mention them"))
         return user
 
     def rate_limit(self) -> RateLimit:

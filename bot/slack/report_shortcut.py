@@ -55,13 +55,14 @@ class ReportListeners:
         reply = await self._route(request)
         if reply.form is not None:
             zone = await asyncio.to_thread(self.core.ctx.channel_zone, request.channel)
-            view = modals.view(reply.form, request.channel_id, self.core.ctx.now().astimezone(zone).date())
+            today = self.core.ctx.now().astimezone(zone).date()
+            view = modals.view(reply.form, request.channel_id, today, language=reply.language)
             try:
                 await client.views_open(trigger_id=body.get("trigger_id", ""), view=view)
                 return
             except SlackClientError as error:  # the trigger expired: the typed command is in the reply's text
                 log.warning("views.open for an edit failed: %s", error)
-                reply = Reply(title=reply.title, text=reply.text)
+                reply = Reply(title=reply.title, text=reply.text, language=reply.language)
         await _answer(client, body, request, reply, replace_original=False)
 
     async def _route(self, request: ChatRequest) -> Reply:

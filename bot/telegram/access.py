@@ -4,6 +4,9 @@ Telegram is open to anyone who finds the bot, so the check runs first (handler g
 unknown user who types a command gets one polite message with their numeric id to pass to an admin; a button
 press gets the same as a pop-up; plain text gets nothing. Nothing is routed or stored for them. Service
 updates (a group migrating, the bot being removed) carry no command and pass, whoever caused them.
+
+The refusal is written in the language of their Telegram app (`language_code`), or the one they chose with `/lang`
+while they still had a role: the router, which usually decides, never sees them.
 """
 
 from __future__ import annotations
@@ -19,14 +22,15 @@ from bot.telegram.render import render
 from bot.telegram.requests import is_for_another_bot, probe
 from handlers.chat.reply import Reply
 from handlers.chat.request import Role
+from handlers.i18n import _, activate
 
 
-def refusal(user_id: int) -> str:
-    return (
-        "Sorry, this bot is only for registered callwatch users. "
-        f"Your Telegram id is {user_id}: give it to a callwatch admin, who can add you with "
-        f"/role grant user=telegram:{user_id} role=reporter"
-    )
+def refusal(user_id: int, language: str | None = None) -> str:
+    with activate(language):
+        return _(
+            "Sorry, this bot is only for registered callwatch users. Your Telegram id is {user_id}: give it to a "
+            "callwatch admin, who can add you with /role grant user=telegram:{user_id} role=reporter"
+        ).format(user_id=user_id)
 
 
 class AccessGate:
@@ -42,13 +46,21 @@ class AccessGate:
         user = update.effective_user
         if user is None or update.effective_chat is None:
             raise ApplicationHandlerStop  # channel posts and the like: nobody to answer
-        role = await asyncio.to_thread(self.core.router.role_of, probe(update, self.core.ctx))
+        caller = probe(update, self.core.ctx)
+        role = await asyncio.to_thread(self.core.router.role_of, caller)
         if role is not Role.NONE:
             return
+        commanded = update.message is not None and (update.message.text or "").startswith("/")
+        if update.callback_query is None and not commanded:
+            raise ApplicationHandlerStop  # plain text from a stranger: no answer, no look-up
+        language = await asyncio.to_thread(self.core.router.language_of, caller)
+        refused = refusal(user.id, language)
         if update.callback_query is not None:
-            await update.callback_query.answer(refusal(user.id)[:200], show_alert=True)
-        elif update.message is not None and (update.message.text or "").startswith("/"):
-            await deliver(self.core, context.bot, update.message.chat.id, render(Reply(text=refusal(user.id))))
+            await update.callback_query.answer(refused[:200], show_alert=True)
+        elif update.message is not None:
+            await deliver(
+                self.core, context.bot, update.message.chat.id, render(Reply(text=refused, language=language))
+            )
         raise ApplicationHandlerStop
 
 

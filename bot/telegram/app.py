@@ -32,6 +32,7 @@ from bot.lifecycle import run_until, stop_on_signals
 from bot.telegram.access import AccessGate
 from bot.telegram.buttons import ButtonPresses
 from bot.telegram.chats import ChatEvents
+from bot.telegram.command_menu import publish_menus
 from bot.telegram.commands import CommandBridge, log_failure
 from bot.telegram.dialogs import CHOICE_PREFIX, IDLE_TIMEOUT, GuidedDialog
 from bot.telegram.forwards import ForwardedReports
@@ -62,7 +63,7 @@ def build_application(
 ) -> Application:
     token = secret(core.settings.telegram_bot_token)
     if not token:
-        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")  # i18n: internal (an operator's start-up error)
     application = (
         Application.builder()
         .token(token)
@@ -103,6 +104,7 @@ async def run_telegram(
     application = build_application(core)
     async with application:  # initialize (getMe) … shutdown
         await application.start()  # the job queue, for the dialogs' idle timeout
+        await publish_menus(application.bot, core.router.commands.values())  # Ukrainian apps: Ukrainian menu
         ledger = UpdateLedger(core, application.bot.id)
         try:
             receive = serve_webhook(application, ledger, core, port) if webhook else poll(application, ledger)

@@ -7,6 +7,7 @@ the group sees the alert was handled and nobody presses again; the pop-up answer
 
 from __future__ import annotations
 
+import asyncio
 import html
 
 from telegram import Message, Update
@@ -18,8 +19,10 @@ from bot.core import Core
 from bot.telegram.delivery import patiently
 from bot.telegram.render import MESSAGE_LIMIT, keyboard, parse_callback
 from bot.telegram.requests import chat_request
+from handlers.i18n import N_, _, activate
 
 POPUP_LIMIT = 200
+NO_LONGER_WORKS = N_("This button no longer works.")
 
 
 class ButtonPresses:
@@ -31,7 +34,9 @@ class ButtonPresses:
         assert query is not None
         parsed = parse_callback(query.data or "")
         if parsed is None:
-            await query.answer("This button no longer works.")
+            caller = chat_request(update, self.core.ctx, command="help", text="")
+            with activate(await asyncio.to_thread(self.core.router.language_of, caller)):
+                await query.answer(_(NO_LONGER_WORKS))
             return
         command, text = parsed
         reply = await self.core.router.handle_async(chat_request(update, self.core.ctx, command=command, text=text))

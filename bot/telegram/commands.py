@@ -2,10 +2,12 @@
 
 Every command word the router knows gets a `CommandHandler`; any other command addressed to us goes to the
 router too, which answers "Unknown command". `/start` (sent by Telegram clients on first contact) shows help.
+The adapter's own words (nothing to cancel, the dialog's) are in the language the router answers the caller in.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import InlineKeyboardMarkup, Update
@@ -16,6 +18,7 @@ from bot.telegram.delivery import deliver
 from bot.telegram.render import RenderedReply, render
 from bot.telegram.requests import chat_request, command_parts
 from handlers.chat.reply import Reply
+from handlers.i18n import DEFAULT_LANGUAGE, _, activate
 
 log = logging.getLogger("callwatch.telegram")
 
@@ -27,11 +30,20 @@ class CommandBridge:
     async def command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Any `/word args` message: route it and post the reply in the same chat."""
         assert update.message is not None and update.message.text is not None
-        word, _, text = command_parts(update.message.text)
+        word, _addressee, text = command_parts(update.message.text)
         await self.route(update, context, word, text)
 
     async def cancel_outside_dialog(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.answer(update, context, Reply(text="There is nothing to cancel."))
+        language = await self.language(update)
+        with activate(language):
+            await self.answer(update, context, Reply(text=_("There is nothing to cancel."), language=language))
+
+    async def language(self, update: Update) -> str:
+        """The language the router answers the update's sender in (their `/lang` choice, else their app's)."""
+        if update.effective_user is None or update.effective_chat is None:
+            return DEFAULT_LANGUAGE
+        request = chat_request(update, self.core.ctx, command="help", text="")
+        return await asyncio.to_thread(self.core.router.language_of, request)
 
     async def route(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, word: str, text: str, *, send: bool = True

@@ -8,6 +8,8 @@ handler's; an answer the handler rejects (a time in the future, say) is asked ag
 
 A button whose command answers with a form (Edit under a report preview: `strike edit|17`) opens the same dialog,
 starting from the values it already holds.
+
+The dialog speaks the language of the reply that opened it (the caller's), to the end, its timeout included.
 """
 
 from __future__ import annotations
@@ -30,10 +32,12 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.dialog import Ask, Dialog, Outcome, Submit
+from bot.telegram.buttons import NO_LONGER_WORKS
 from bot.telegram.commands import CommandBridge
 from bot.telegram.render import parse_callback, render
 from bot.telegram.requests import command_parts
 from handlers.chat.reply import Reply
+from handlers.i18n import N_, _, activate, ngettext
 
 IDLE_TIMEOUT = timedelta(minutes=10)
 CHOICE_PREFIX = "dialog|"  # callback data: `dialog|FIELD|VALUE`
@@ -42,6 +46,8 @@ ANSWERING = 1
 _BARE_COMMAND = re.compile(r"^/[A-Za-z0-9_]+(@\w+)?\s*$")  # a command with nothing after it may open a form
 FORM_BUTTON = r"^[a-z]+ edit\|"  # callback data of a button that answers with a form: `strike edit|17`
 POPUP_LIMIT = 200
+CANCELLED = N_("Cancelled. Nothing was stored.")
+ANSWERED = N_("That question has already been answered.")
 
 
 class GuidedDialog:
@@ -84,13 +90,13 @@ class GuidedDialog:
         is none, so PTB does not start an idle timer for a conversation that never began.
         """
         assert update.message is not None and update.message.text is not None
-        word, _, _text = command_parts(update.message.text)
+        word, _addressee, _text = command_parts(update.message.text)
         reply = await self.bridge.route(update, context, word, "", send=False)
         if reply.form is None:
             await self.bridge.answer(update, context, reply)
             in_dialog = context.user_data.get("dialog") is not None  # type: ignore[union-attr]
             return None if in_dialog else ConversationHandler.END
-        dialog = Dialog(reply.form)
+        dialog = Dialog(reply.form, language=reply.language)
         context.user_data["dialog"] = dialog  # type: ignore[index]
         await self._show(update, context, dialog.start(), intro=dialog.intro)
         return ANSWERING
@@ -103,7 +109,8 @@ class GuidedDialog:
         in_dialog = context.user_data.get("dialog") is not None  # type: ignore[union-attr]
         parsed = parse_callback(query.data or "")
         if parsed is None:
-            await query.answer("This button no longer works.")
+            with activate(await self.bridge.language(update)):
+                await query.answer(_(NO_LONGER_WORKS))
             return None if in_dialog else ConversationHandler.END
         command, text = parsed
         reply = await self.bridge.route(update, context, command, text, send=False)
@@ -112,7 +119,7 @@ class GuidedDialog:
             await query.answer(result[:POPUP_LIMIT], show_alert=not reply.ok)
             return None if in_dialog else ConversationHandler.END
         await query.answer()
-        dialog = Dialog(reply.form)
+        dialog = Dialog(reply.form, language=reply.language)
         context.user_data["dialog"] = dialog  # type: ignore[index]
         await self._show(update, context, dialog.start(), intro=dialog.intro)
         return ANSWERING
@@ -121,10 +128,12 @@ class GuidedDialog:
         query = update.callback_query
         assert query is not None and query.data is not None
         dialog: Dialog | None = context.user_data.get("dialog")  # type: ignore[union-attr]
-        name, _, value = query.data.removeprefix(CHOICE_PREFIX).partition("|")
+        name, _bar, value = query.data.removeprefix(CHOICE_PREFIX).partition("|")
         outcome = dialog.choose(name, value) if dialog is not None else None
         if dialog is None or outcome is None:
-            await query.answer("That question has already been answered.")
+            language = dialog.language if dialog is not None else await self.bridge.language(update)
+            with activate(language):
+                await query.answer(_(ANSWERED))
             return ANSWERING
         await query.answer()
         if query.message is not None:
@@ -139,22 +148,25 @@ class GuidedDialog:
         return await self._next(update, context, dialog, dialog.type(update.message.text))
 
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
-        context.user_data.pop("dialog", None)  # type: ignore[union-attr]
-        await self.bridge.answer(update, context, Reply(text="Cancelled. Nothing was stored."))
+        dialog: Dialog | None = context.user_data.pop("dialog", None)  # type: ignore[union-attr]
+        language = dialog.language if dialog is not None else await self.bridge.language(update)
+        with activate(language):
+            await self.bridge.answer(update, context, Reply(text=_(CANCELLED), language=language))
         return ConversationHandler.END
 
     async def timed_out(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        context.user_data.pop("dialog", None)  # type: ignore[union-attr]
+        dialog: Dialog | None = context.user_data.pop("dialog", None)  # type: ignore[union-attr]
+        language = dialog.language if dialog is not None else await self.bridge.language(update)
         minutes = round(self.idle_timeout.total_seconds() / 60)
-        await self.bridge.answer(
-            update,
-            context,
-            Reply(
-                text=f"The dialog ended after {minutes} minutes without an answer. Nothing was stored; "
-                "send the command again to start over."
-            ),
-            quote=False,
-        )
+        with activate(language):
+            ended = ngettext(
+                "The dialog ended after {n} minute without an answer. Nothing was stored; send the command again "
+                "to start over.",
+                "The dialog ended after {n} minutes without an answer. Nothing was stored; send the command again "
+                "to start over.",
+                minutes,
+            ).format(n=minutes)
+        await self.bridge.answer(update, context, Reply(text=ended, language=language), quote=False)
 
     async def _next(self, update: Update, context: ContextTypes.DEFAULT_TYPE, dialog: Dialog, outcome: Outcome) -> int:
         if isinstance(outcome, Ask):

@@ -146,7 +146,7 @@ def notifier_bot(settings: Settings, *, max_retries: int = 3) -> ExtBot[None]:
     """A bot for posting only: same token and Bot API URL as the adapter, no updates fetched, paced by the worker."""
     token = secret(settings.telegram_bot_token)
     if not token:
-        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")  # i18n: internal (an operator's start-up error)
     return ExtBot(
         token,
         base_url=settings.telegram_api_url,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.platforms import Listen, ServeOption
 from handlers.chat.request import Role
+from handlers.i18n import _
 
 if TYPE_CHECKING:
     import asyncio
@@ -33,7 +34,8 @@ class TelegramPlatform:
         """Telegram user ids are numbers; a user sees theirs when the bot refuses them."""
         user = text.strip()
         if not user.isascii() or not user.isdigit() or len(user) > 20:
-            raise ValueError("Telegram user ids are numbers; the user sees theirs when the bot refuses them")
+            # A chat reply (`/role grant user=…`), in the admin's language.
+            raise ValueError(_("Telegram user ids are numbers; the user sees theirs when the bot refuses them"))
         return user
 
     def rate_limit(self) -> RateLimit:

@@ -3,7 +3,8 @@
 Replies are plain text (see handlers/chat/reply.py); here the title becomes bold, a table a `<pre>` block, the footer
 italic, and buttons an inline keyboard. Nothing is passed through unescaped, so a note reading `<b>` or
 `<a href=…>` shows as typed. Pieces are split on line boundaries *before* escaping and measured *after*, so a
-split never cuts an entity like `&amp;` in half and every message stays under Telegram's limit.
+split never cuts an entity like `&amp;` in half and every message stays under Telegram's limit. The few words added
+here (the mention line) are in the reply's own language.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers.chat.reply import Button, Reply, render_table
+from handlers.i18n import _, activate
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -47,7 +49,7 @@ def render(reply: Reply, *, limit: int = MESSAGE_LIMIT) -> RenderedReply:
     if reply.table:
         blocks.append(Block(render_table(reply.table), "pre"))
     if reply.mentions:
-        blocks.append(Block("Attention: " + ", ".join(mention(user) for user in reply.mentions), trusted_html=True))
+        blocks.append(Block(attention(reply), trusted_html=True))
     if reply.footer:
         blocks.append(Block(reply.footer, "i"))
     photo = caption = filename = None
@@ -56,8 +58,16 @@ def render(reply: Reply, *, limit: int = MESSAGE_LIMIT) -> RenderedReply:
         caption = _fit(html.escape(reply.image.title), CAPTION_LIMIT) if reply.image.title else None
     messages = tuple(pack(blocks, limit=limit))
     if not messages and photo is None:
-        messages = ("(no text)",)
+        with activate(reply.language):
+            messages = (html.escape(_("(no text)"), quote=False),)
     return RenderedReply(messages, keyboard(reply.buttons), photo, filename, caption)
+
+
+def attention(reply: Reply) -> str:
+    """The line that notifies `reply.mentions`, in the reply's language: the words escaped, the mentions real."""
+    with activate(reply.language):
+        template = html.escape(_("Attention: {users}"), quote=False)
+    return template.format(users=", ".join(mention(user) for user in reply.mentions))
 
 
 def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
