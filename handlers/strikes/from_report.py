@@ -25,6 +25,7 @@ from handlers.chat.context import HandlerContext
 from handlers.chat.forms import Form, Moment
 from handlers.chat.reply import Reply, Visibility
 from handlers.chat.request import ChatRequest, Role
+from handlers.i18n import N_, _
 from handlers.records.messages import strike_details, strike_headline, who
 from handlers.strikes import pasted, report_draft
 from handlers.strikes.preview import CANCEL, CONFIRM, EDIT, preview_reply
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from handlers.airforce import Refusal
 
 DRAFT_LIFETIME = timedelta(hours=1)
+EDIT_TITLE, EDIT_SUBMIT = N_("Edit strike preview"), N_("Update preview")  # the Edit form's, translated with it
 KEEP_EXPIRED = timedelta(days=1)  # an expired draft is still recognised (and said to be expired) for a day
 
 # The strike's fields from typed arguments (`at=… drones=…`), as /strike reads them: the Edit form's submit.
@@ -112,17 +114,17 @@ def typed_or_pasted(request: ChatRequest, ctx: HandlerContext, typed: Callable[[
         try:
             return typed()
         except arguments.ArgumentError as error:
-            message = f"{error}\nRead as a pasted Air Force report, it was refused too: {refusal.reason}."
-            raise arguments.ArgumentError(message, field=error.field) from None
+            also = _("Read as a pasted Air Force report, it was refused too: {reason}.").format(reason=refusal.reason)
+            raise arguments.ArgumentError(f"{error}\n{also}", field=error.field) from None
 
     return show_preview(request, ctx, request.text, report_draft.Origin(), refused=refused)
 
 
 def not_a_report(reason: str) -> str:
-    return (
-        f"I could not read that as an Air Force report: {reason}. Nothing was stored.\n"
+    return _(
+        "I could not read that as an Air Force report: {reason}. Nothing was stored.\n"
         "To log a strike by hand: /strike at=TIME drones=N missiles=N (see /help strike)."
-    )
+    ).format(reason=reason)
 
 
 def _preview(session: Session, draft: StrikeDraft, zone: tzinfo) -> Reply:
@@ -153,7 +155,9 @@ def confirm(request: ChatRequest, ctx: HandlerContext) -> Reply:
         reasons = report_draft.blockers(draft.strike)
         if reasons:
             return Reply.error(
-                f"Preview #{draft_id} cannot be stored yet: {'; '.join(reasons)}. Press Edit to complete it."
+                _("Preview #{id} cannot be stored yet: {reasons}. Press Edit to complete it.").format(
+                    id=draft_id, reasons="; ".join(reasons)
+                )
             )
         stored, inserted = drafts.store_strike_once(session, _strike(draft, request, now))
         drafts.close(session, draft, DraftState.CONFIRMED, at=now, strike_id=stored.id)
@@ -177,7 +181,9 @@ def confirm(request: ChatRequest, ctx: HandlerContext) -> Reply:
     if not inserted:
         return _already(stored, zone)
     return Reply(
-        title=f"Logged {strike_headline(stored)}", text=strike_details(stored, zone), visibility=Visibility.CHANNEL
+        title=_("Logged {title}").format(title=strike_headline(stored)),
+        text=strike_details(stored, zone),
+        visibility=Visibility.CHANNEL,
     )
 
 
@@ -192,7 +198,7 @@ def cancel(request: ChatRequest, ctx: HandlerContext) -> Reply:
             return refusal
         assert draft is not None
         drafts.close(session, draft, DraftState.CANCELLED, at=now)
-    return Reply(title=f"Preview #{draft_id} cancelled", text="Nothing was stored.")
+    return Reply(title=_("Preview #{id} cancelled").format(id=draft_id), text=_("Nothing was stored."))
 
 
 def edit(request: ChatRequest, ctx: HandlerContext, form: Form, read_fields: FieldsReader) -> Reply:
@@ -213,7 +219,9 @@ def edit(request: ChatRequest, ctx: HandlerContext, form: Form, read_fields: Fie
         filled = edit_form(form, draft)
         typed = f"/strike {filled.command_text(filled.initial)}"
         return Reply(
-            title=f"Edit preview #{draft_id}", text=f"Change what is wrong and send it back:\n{typed}", form=filled
+            title=_("Edit preview #{id}").format(id=draft_id),
+            text=_("Change what is wrong and send it back:\n{command}").format(command=typed),
+            form=filled.translated(),  # in the caller's language, as every form; what it submits is unchanged
         )
     fields = read_fields(given, request, ctx)
     with ctx.db.transaction() as session:
@@ -255,8 +263,8 @@ def edit_form(form: Form, draft: StrikeDraft) -> Form:
     known = {item.name for item in form.fields}
     return dataclasses.replace(
         form,
-        title="Edit strike preview",
-        submit_label="Update preview",
+        title=EDIT_TITLE,
+        submit_label=EDIT_SUBMIT,
         initial={name: value for name, value in initial.items() if name in known},
         action=f"{EDIT} {draft.id}",
     )
@@ -288,11 +296,35 @@ def _strike(draft: StrikeDraft, request: ChatRequest, now: datetime) -> StrikeRe
 
 def _already(stored: StrikeReport | None, zone: tzinfo) -> Reply:
     if stored is None:  # cannot happen: a confirmed draft names its strike
-        return Reply.error("This preview was already confirmed.")
+        return Reply.error(_("This preview was already confirmed."))
     note = ""
     if stored.retracted_at is not None:
-        note = "\nIt was retracted; to log a corrected report, type it: /strike at=… drones=…"
-    return Reply(title=f"Already logged as strike #{stored.id}", text=strike_details(stored, zone) + note)
+        note = "\n" + _("It was retracted; to log a corrected report, type it: /strike at=… drones=…")
+    return Reply(
+        title=_("Already logged as strike #{id}").format(id=stored.id), text=strike_details(stored, zone) + note
+    )
+
+
+# Who may act on a preview, said for each action (a verb does not slot into another language's sentence).
+_ONLY_THE_AUTHOR = {
+    CONFIRM: N_(
+        "Preview #{id} belongs to {owner}: only they can confirm it. To log this report yourself, forward or paste "
+        "it to me."
+    ),
+    EDIT: N_(
+        "Preview #{id} belongs to {owner}: only they can edit it. To log this report yourself, forward or paste it "
+        "to me."
+    ),
+    CANCEL: N_(
+        "Preview #{id} belongs to {owner}: only they can cancel it. To log this report yourself, forward or paste "
+        "it to me."
+    ),
+}
+_SAY_WHICH = {
+    CONFIRM: N_("say which preview to confirm: /strike confirm N (N is the preview's number)"),
+    EDIT: N_("say which preview to edit: /strike edit N (N is the preview's number)"),
+    CANCEL: N_("say which preview to cancel: /strike cancel N (N is the preview's number)"),
+}
 
 
 def _unusable(
@@ -300,29 +332,35 @@ def _unusable(
 ) -> Reply | None:
     """Why `request`'s caller may not `doing` this draft now (its author, its state, its age), or None.
     A confirmed draft is left to the caller: a second Confirm is answered with the strike, not refused."""
-    again = "Forward or paste the report again to get a new preview."
     if draft is None:
         return Reply.error(
-            f"There is no strike preview #{draft_id} (previews are deleted a day after they expire). {again}"
+            _(
+                "There is no strike preview #{id} (previews are deleted a day after they expire). Forward or paste "
+                "the report again to get a new preview."
+            ).format(id=draft_id)
         )
     if draft.author != request.caller:
-        return Reply.error(
-            f"Preview #{draft_id} belongs to {who(draft.author, draft.author_name)}: only they can {doing} it. "
-            "To log this report yourself, forward or paste it to me."
-        )
+        return Reply.error(_(_ONLY_THE_AUTHOR[doing]).format(id=draft_id, owner=who(draft.author, draft.author_name)))
     if draft.state == DraftState.CONFIRMED:
         if doing == CONFIRM:
             return None
-        return Reply.error(
-            f"Preview #{draft_id} is already logged as strike #{draft.strike_id}; to withdraw it: "
-            f'/strike retract {draft.strike_id} reason="…"'
+        logged = _(
+            'Preview #{id} is already logged as strike #{strike}; to withdraw it: /strike retract {strike} reason="…"'
         )
+        return Reply.error(logged.format(id=draft_id, strike=draft.strike_id))
     if draft.state == DraftState.CANCELLED:
-        return Reply.error(f"Preview #{draft_id} was cancelled; nothing was stored. {again}")
+        return Reply.error(
+            _(
+                "Preview #{id} was cancelled; nothing was stored. Forward or paste the report again to get a new "
+                "preview."
+            ).format(id=draft_id)
+        )
     if draft.expires_at <= now:
         return Reply.error(
-            f"Preview #{draft_id} expired at {show_time(draft.expires_at, zone)} (previews are kept for an hour); "
-            f"nothing was stored. {again}"
+            _(
+                "Preview #{id} expired at {time} (previews are kept for an hour); nothing was stored. Forward or "
+                "paste the report again to get a new preview."
+            ).format(id=draft_id, time=show_time(draft.expires_at, zone))
         )
     return None
 
@@ -330,5 +368,5 @@ def _unusable(
 def _draft_id(text: str, doing: str) -> int:
     words = text.split()
     if len(words) != 1:
-        raise arguments.ArgumentError(f"say which preview to {doing}: /strike {doing} N (N is the preview's number)")
+        raise arguments.ArgumentError(_(_SAY_WHICH[doing]))
     return arguments.record_id(words[0], what="preview")

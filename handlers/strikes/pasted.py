@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.chat.forms import quote
+from handlers.i18n import _
 from handlers.strikes.report_draft import SOURCE_LIMIT, Origin
 from handlers.text import arguments
 
@@ -79,7 +80,7 @@ def _posted(raw: str) -> datetime:
     try:
         value = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError("must be an ISO 8601 time with its zone, like 2025-07-04T05:12:00+00:00") from None
+        raise ValueError(_("must be an ISO 8601 time with its zone, like 2025-07-04T05:12:00+00:00")) from None
     if value.tzinfo is None:
-        raise ValueError("must say its zone, like 2025-07-04T05:12:00+00:00")
+        raise ValueError(_("must say its zone, like 2025-07-04T05:12:00+00:00"))
     return value

@@ -12,6 +12,8 @@ Pure: text and where it came from in, values out; storage and chat live in `from
 - **Same source, same night, one report**: the key is the origin (the channel or Slack conversation of the post,
   else the issuing command) and the night. The origin of a link is the link without its last part, the post:
   `https://t.me/kpszsu/12345` → `t.me/kpszsu`.
+- **Words**: what is written for people (the night's label, the notes' summary, why a draft cannot be stored) is in
+  the active language, the language of whoever asked for the preview; the notes are theirs, as typed notes are.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from handlers.i18n import DEFAULT_LANGUAGE, _, current_language, ngettext
+from handlers.records.messages import drones, missiles
 from handlers.strikes.totals import contradiction
 from handlers.text import cleaning
 
@@ -163,13 +167,33 @@ def night_window(night: date) -> tuple[datetime, datetime]:
 
 
 def night_label(night: date) -> str:
-    """`3–4 July 2025`; `31 July – 1 August 2025`; `31 December 2025 – 1 January 2026`."""
+    """`3–4 July 2025`; `31 July – 1 August 2025`; `31 December 2025 – 1 January 2026` (in Ukrainian
+    `з 3 на 4 липня 2025 р.`, as the Air Force names a night)."""
     eve = night - timedelta(days=1)
+    names = {"eve_day": eve.day, "day": night.day, "month": month_name(night), "year": night.year}
     if eve.month == night.month:
-        return f"{eve.day}–{night.day} {night:%B %Y}"
+        return _("{eve_day}–{day} {month} {year}").format(**names)
+    names |= {"eve_month": month_name(eve)}
     if eve.year == night.year:
-        return f"{eve.day} {eve:%B} – {night.day} {night:%B %Y}"
-    return f"{eve.day} {eve:%B %Y} – {night.day} {night:%B %Y}"
+        return _("{eve_day} {eve_month} – {day} {month} {year}").format(**names)
+    return _("{eve_day} {eve_month} {eve_year} – {day} {month} {year}").format(**names, eve_year=eve.year)
+
+
+def month_name(day: date) -> str:
+    """The month of `day` as it is written after a day's number in the active language: `July`; `липня` (CLDR's
+    format-context names, the genitive, through Babel, which only a language other than English loads)."""
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return _ENGLISH_MONTHS[day.month - 1]
+    from babel.dates import get_month_names
+
+    return str(get_month_names("wide", context="format", locale=language)[day.month])
+
+
+_ENGLISH_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 # --- where it came from -------------------------------------------------------------------------------------
@@ -201,47 +225,66 @@ def key_for(origin: str, night: date) -> str:
 # --- what the strike table has no column for ------------------------------------------------------------------
 def summary(parsed: ParsedReport) -> str:
     """The stated destroyed, lost and hit counts in words, for the stored report's notes."""
-    parts = []
-    for noun, launched, destroyed in (
-        ("drones", parsed.drones_launched, parsed.drones_destroyed),
-        ("missiles", parsed.missiles_launched, parsed.missiles_destroyed),
-    ):
-        if destroyed is None or (destroyed == 0 and not launched):
-            continue  # "0 of 0 missiles" says nothing
-        parts.append(f"{destroyed} of {launched} {noun}" if launched is not None else f"{destroyed} {noun}")
+    drones_down = _destroyed(parsed.drones_launched, parsed.drones_destroyed, missile=False)
+    missiles_down = _destroyed(parsed.missiles_launched, parsed.missiles_destroyed, missile=True)
     lines = []
-    if parts:
-        lines.append("shot down or suppressed " + " and ".join(parts))
+    if drones_down and missiles_down:
+        both = _("{drones} and {missiles}").format(drones=drones_down, missiles=missiles_down)
+        lines.append(_("shot down or suppressed {counts}").format(counts=both))
+    elif drones_down or missiles_down:
+        lines.append(_("shot down or suppressed {counts}").format(counts=drones_down or missiles_down))
     if parsed.drones_lost is not None:
-        lines.append(f"{parsed.drones_lost} drones lost from radar")
+        lost = parsed.drones_lost
+        lines.append(ngettext("{n} drone lost from radar", "{n} drones lost from radar", lost).format(n=lost))
     hits = hits_line(parsed.hits.as_json())
     if hits:
         lines.append(hits)
     if not lines:
         return ""
-    night = f" for the night of {night_label(parsed.night)}" if parsed.night else ""
-    return f"Air Force report{night}: " + "; ".join(lines) + "."
+    details = "; ".join(lines)
+    if parsed.night:
+        return _("Air Force report for the night of {night}: {details}.").format(
+            night=night_label(parsed.night), details=details
+        )
+    return _("Air Force report: {details}.").format(details=details)
+
+
+def _destroyed(launched: int | None, destroyed: int | None, *, missile: bool) -> str | None:
+    """`10 of 12 drones`, `6 missiles`: what the report says was shot down of one class; None when it says
+    nothing (`0 of 0 missiles` says nothing either)."""
+    if destroyed is None or (destroyed == 0 and not launched):
+        return None
+    if launched is None:
+        return missiles(destroyed) if missile else drones(destroyed)
+    if missile:
+        return ngettext("{destroyed} of {n} missile", "{destroyed} of {n} missiles", launched).format(
+            destroyed=destroyed, n=launched
+        )
+    return ngettext("{destroyed} of {n} drone", "{destroyed} of {n} drones", launched).format(
+        destroyed=destroyed, n=launched
+    )
 
 
 def hits_line(hits: dict[str, int]) -> str:
-    """`hits: 20 weapons at 8 locations, debris at 3 locations` from what the report stated."""
+    """`20 weapons hit at 8 locations, debris fell at 3 locations` from what the report stated."""
     if not hits:
         return ""
     words = []
     weapons, locations, debris = hits.get("weapons"), hits.get("locations"), hits.get("debris_locations")
+    weapons_hit = "" if weapons is None else ngettext("{n} weapon hit", "{n} weapons hit", weapons).format(n=weapons)
     if weapons is not None and locations is not None:
-        words.append(f"{_many(weapons, 'weapon')} hit at {_many(locations, 'location')}")
+        words.append(_("{weapons_hit} {at_locations}").format(weapons_hit=weapons_hit, at_locations=_at(locations)))
     elif weapons is not None:
-        words.append(f"{_many(weapons, 'weapon')} hit")
+        words.append(weapons_hit)
     elif locations is not None:
-        words.append(f"hits at {_many(locations, 'location')}")
+        words.append(_("hits {at_locations}").format(at_locations=_at(locations)))
     if debris is not None:
-        words.append(f"debris fell at {_many(debris, 'location')}")
+        words.append(_("debris fell {at_locations}").format(at_locations=_at(debris)))
     return ", ".join(words)
 
 
-def _many(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def _at(locations: int) -> str:
+    return ngettext("at {n} location", "at {n} locations", locations).format(n=locations)
 
 
 # --- whether it can be stored ----------------------------------------------------------------------------------
@@ -249,10 +292,14 @@ def blockers(strike: dict[str, Any]) -> list[str]:
     """Why these values cannot be stored yet, each a sentence naming what to fill in; empty when they can."""
     reasons = []
     if not strike.get("started_at"):
-        reasons.append("the night is unknown (the report names no date): set When")
-    unknown = [noun for noun in ("drones", "missiles") if strike.get(noun) is None]
-    if unknown:
-        reasons.append(f"the report does not say how many {' or '.join(unknown)} were launched: fill that in")
+        reasons.append(_("the night is unknown (the report names no date): set When"))
+    unknown = {noun for noun in ("drones", "missiles") if strike.get(noun) is None}
+    if unknown == {"drones", "missiles"}:
+        reasons.append(_("the report does not say how many drones or missiles were launched: fill that in"))
+    elif unknown == {"drones"}:
+        reasons.append(_("the report does not say how many drones were launched: fill that in"))
+    elif unknown:
+        reasons.append(_("the report does not say how many missiles were launched: fill that in"))
     weapons = strike.get("weapons") or {}
     problem = contradiction(weapons, drones=strike.get("drones"), missiles=strike.get("missiles"))
     if problem:
