@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot.console.chat import (
+from bot.console.dialog import run_dialog
+from bot.console.live_alerts import Handoff, LiveAlerts
+from bot.console.notifier import post_due_to_console
+from bot.console.paste import PasteReader
+from bot.console.session import (
     BANNER,
     CHANNEL,
     CONTINUE_PROMPT,
@@ -15,10 +19,6 @@ from bot.console.chat import (
     say,
     terminal_language,
 )
-from bot.console.dialog import run_dialog
-from bot.console.live_alerts import Handoff, LiveAlerts
-from bot.console.notifier import post_due_to_console
-from bot.console.paste import PasteReader
 from bot.console.terminal import Terminal
 from bot.core import Core
 from handlers.chat.reply import Reply

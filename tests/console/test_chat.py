@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.console.chat import answer, completions, run_console, save_chart
+from bot.console.chat import run_console
 from bot.console.dialog import CANCELLED, ReadLine, Route, run_dialog
+from bot.console.session import answer, completions, save_chart
 from bot.core import Core
 from bot.wiring import build_core
 from handlers.chat.reply import Reply

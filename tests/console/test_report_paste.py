@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from bot.console.chat import NOT_A_COMMAND, answer, run_console
+from bot.console.chat import run_console
 from bot.console.paste import Command, Pasted, PasteReader
+from bot.console.session import NOT_A_COMMAND, answer
 from bot.core import Core
 from bot.wiring import build_core
 from handlers.chat.settings import Settings

@@ -35,6 +35,7 @@ from sqlmodel import select
 from telegram import Bot
 
 from bot.console import chat as console_chat
+from bot.console import session as console_session
 from bot.console.dialog import run_dialog
 from bot.core import Core
 from bot.dialog import Dialog
@@ -521,7 +522,7 @@ def test_the_console_dialog_and_its_chart_line_are_ukrainian(
     [contact] = contacts(core)
     assert contact.parties == "Трамп, Путін" and contact.kind == "meeting"
     chart = Reply(text="Хронологія", image=Image(b"\x89PNG", "timeline.png", "Хронологія"), ok=False, language="uk")
-    shown = console_chat.render(chart, tmp_path)
+    shown = console_session.render(chart, tmp_path)
     written = next(tmp_path.glob("timeline-*.png"))
     assert shown == f"Помилка: Хронологія\nГрафік записано у файл {written}"
 
