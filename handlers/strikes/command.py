@@ -14,11 +14,12 @@ from handlers.i18n import N_, _
 from handlers.records import actions as report_actions
 from handlers.records.messages import strike_details, strike_headline
 from handlers.strikes import from_report
+from handlers.strikes.logged import record_logged
 from handlers.strikes.totals import contradiction, resolved_totals
 from handlers.strikes.weapons import parse_weapons
 from handlers.text import arguments
 from handlers.text.times import parse_time
-from storage import audit, records
+from storage import records
 from storage.models import StrikeReport
 
 USAGE = N_("""\
@@ -71,14 +72,7 @@ FORM = forms.Form(
             placeholder=N_("Air Force of Ukraine, …"),
             max_length=200,
         ),
-        forms.Field(
-            forms.NOTES,
-            N_("Notes"),
-            forms.FieldKind.MULTILINE,
-            question=N_("Any notes?"),
-            placeholder=N_("anything else worth keeping"),
-            max_length=arguments.MAX_TEXT,
-        ),
+        forms.notes_field(arguments.MAX_TEXT),
     ),
 )
 
@@ -137,20 +131,7 @@ def _log_typed(request: ChatRequest, ctx: HandlerContext) -> Reply:
     with ctx.db.transaction() as session:
         stored, inserted = records.insert_once(session, strike)
         if inserted:
-            audit.record(
-                session,
-                actor=request.caller,
-                channel=request.channel,
-                action="strike.log",
-                at=now,
-                entity="strike",
-                entity_id=stored.id,
-                details={
-                    "drones": stored.drones,
-                    "missiles": stored.missiles,
-                    "started_at": stored.started_at.isoformat(),
-                },
-            )
+            record_logged(session, request, stored, now)
     title, body = _format(stored, zone)
     if not inserted:
         return Reply(title=_("Already logged as strike #{id}").format(id=stored.id), text=body)

@@ -28,10 +28,11 @@ from handlers.chat.request import ChatRequest, Role
 from handlers.i18n import N_, _
 from handlers.records.messages import strike_details, strike_headline, who
 from handlers.strikes import pasted, report_draft
+from handlers.strikes.logged import record_logged
 from handlers.strikes.preview import CANCEL, CONFIRM, EDIT, preview_reply
 from handlers.text import arguments
 from handlers.text.times import show_time
-from storage import audit, drafts
+from storage import drafts
 from storage.models import DraftState, StrikeDraft, StrikeReport
 
 if TYPE_CHECKING:
@@ -162,22 +163,7 @@ def confirm(request: ChatRequest, ctx: HandlerContext) -> Reply:
         stored, inserted = drafts.store_strike_once(session, _strike(draft, request, now))
         drafts.close(session, draft, DraftState.CONFIRMED, at=now, strike_id=stored.id)
         if inserted:
-            audit.record(
-                session,
-                actor=request.caller,
-                channel=request.channel,
-                action="strike.log",
-                at=now,
-                entity="strike",
-                entity_id=stored.id,
-                details={
-                    "drones": stored.drones,
-                    "missiles": stored.missiles,
-                    "started_at": stored.started_at.isoformat(),
-                    "draft": draft_id,
-                    "source_key": stored.source_key,
-                },
-            )
+            record_logged(session, request, stored, now, draft=draft_id, source_key=stored.source_key)
     if not inserted:
         return _already(stored, zone)
     return Reply(
