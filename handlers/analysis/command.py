@@ -16,18 +16,18 @@ from handlers.analysis.parameters import (
     METRICS,
     AnalysisParameters,
 )
-from handlers.chat.command import single_action, with_usage
+from handlers.chat.command import Action, Command, with_usage
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Reply
-from handlers.chat.request import ChatRequest
+from handlers.chat.request import ChatRequest, Role
 from handlers.i18n import N_, ngettext
 from handlers.text import arguments
-from handlers.text.times import TimeParseError, parse_time, time_range
+from handlers.text.times import RANGE_KEYS, TimeParseError, range_arguments, time_range
 
 if TYPE_CHECKING:  # numpy, pandas and statsmodels load when /analysis runs, not when /help lists it
     from handlers.analysis.result import Analysis
 
-__all__ = ["USAGE", "handle", "render", "run_analysis"]
+__all__ = ["USAGE", "render", "run_analysis"]
 
 USAGE = N_("""\
 /analysis [window=3] [from=TIME] [to=TIME] [metric=drones|missiles|total]
@@ -86,33 +86,34 @@ def _window(raw: str) -> int:
     return value
 
 
-def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
+def _analysed(request: ChatRequest, ctx: HandlerContext) -> Analysis | Reply:
+    """The analysis the request's arguments ask for, or the error that says which argument is wrong."""
     zone = ctx.channel_zone(request.channel)
-    now = ctx.now()
-    text = request.text.strip()
-    chart = bool(text) and text.split(maxsplit=1)[0].lower() == "chart"
-    if chart:
-        text = text[len("chart") :]
     spec: dict[str, arguments.Converter] = {
         "window": _window,
-        "from": lambda raw: parse_time(raw, now=now, zone=zone, allow_future=True),
-        "to": lambda raw: parse_time(raw, now=now, zone=zone, allow_future=True),
+        **range_arguments(ctx.now(), zone),
         "metric": arguments.choice(*METRICS),
     }
     try:
-        parsed = arguments.parse(text, spec, command="analysis", notes=False, joinable=frozenset({"from", "to"}))
+        parsed = arguments.parse(request.text, spec, command="analysis", notes=False, joinable=RANGE_KEYS)
+        start, end = time_range(parsed.get("from"), parsed.get("to"))
     except arguments.ArgumentError as error:
         return Reply.error(with_usage(str(error), USAGE))
-    try:
-        start, end = time_range(parsed.get("from"), parsed.get("to"))
     except TimeParseError as error:
         return Reply.error(str(error))
-    result = run_analysis(
+    return run_analysis(
         ctx, window_days=parsed.get("window", 3), metric=parsed.get("metric", "total"), start=start, end=end
     )
-    if chart:
-        return _chart(result)
-    return render(result)
+
+
+def _show(request: ChatRequest, ctx: HandlerContext) -> Reply:
+    result = _analysed(request, ctx)
+    return result if isinstance(result, Reply) else render(result)
+
+
+def _show_chart(request: ChatRequest, ctx: HandlerContext) -> Reply:
+    result = _analysed(request, ctx)
+    return result if isinstance(result, Reply) else _chart(result)
 
 
 def _chart(result: Analysis) -> Reply:
@@ -125,9 +126,12 @@ def _chart(result: Analysis) -> Reply:
     return Reply(title=image.title, text=result.verdict, image=image)
 
 
-COMMAND = single_action(
-    "analysis",
-    N_("do strikes rise after contacts, more than nearby days predict? ratio, 95% interval, p and power"),
-    USAGE,
-    handle,
+COMMAND = Command(
+    name="analysis",
+    summary=N_("do strikes rise after contacts, more than nearby days predict? ratio, 95% interval, p and power"),
+    usage=USAGE,
+    actions=(
+        Action("analyse", Role.VIEWER, _show, bare=True, default=True),
+        Action("chart", Role.VIEWER, _show_chart, word="chart"),
+    ),
 )

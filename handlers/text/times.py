@@ -21,8 +21,10 @@ Anything else raises `TimeParseError` naming the word that was not understood â€
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import partial
 
 from handlers.i18n import N_, _, ngettext
 from handlers.text.zones import UnknownZoneError, resolve_zone
@@ -361,6 +363,14 @@ def _exists(year: int, month: int, day: int) -> bool:
 
 def _at(day: date, clock: time, zone: tzinfo, *, time_known: bool) -> ParsedTime:
     return ParsedTime(datetime.combine(day, clock, tzinfo=zone).astimezone(UTC), time_known)
+
+
+RANGE_KEYS = frozenset({"from", "to"})  # the arguments `range_arguments` reads; times may run on over words
+
+
+def range_arguments(now: datetime, zone: tzinfo) -> dict[str, Callable[[str], ParsedTime]]:
+    """`from=` and `to=` as /timeline and /analysis take them: any time, in the future too (a period's end)."""
+    return {key: partial(parse_time, now=now, zone=zone, allow_future=True) for key in sorted(RANGE_KEYS)}
 
 
 def time_range(start: ParsedTime | None, end: ParsedTime | None) -> tuple[datetime | None, datetime | None]:

@@ -5,17 +5,17 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta, tzinfo
 
-from handlers.chat.command import single_action, with_usage
+from handlers.chat.command import Action, Command, with_usage
 from handlers.chat.context import HandlerContext
 from handlers.chat.reply import Reply
-from handlers.chat.request import ChatRequest
+from handlers.chat.request import ChatRequest, Role
 from handlers.i18n import N_, _, ngettext
 from handlers.i18n.numbers import format_number
 from handlers.records.messages import confidence_name, drones, kind_name, missiles, strike_counts
 from handlers.records.window import strikes_after
 from handlers.text import arguments
 from handlers.text.durations import show_duration
-from handlers.text.times import TimeParseError, parse_time, show_time, time_range
+from handlers.text.times import RANGE_KEYS, TimeParseError, range_arguments, show_time, time_range
 from storage import timeline
 from storage.models import ContactReport, StrikeReport
 
@@ -31,36 +31,37 @@ Newest first, 10 per page; each contact lists the strikes in its readiness windo
 Example: /timeline from=2025-07-01 to=2025-07-10 kind=contact""")
 
 
-def handle(request: ChatRequest, ctx: HandlerContext) -> Reply:
+def _list(request: ChatRequest, ctx: HandlerContext) -> Reply:
     zone = ctx.channel_zone(request.channel)
-    now = ctx.now()
-    text = request.text.strip()
-    chart = text.split(maxsplit=1)[0].lower() == "chart" if text else False
-    if chart:
-        text = text[len("chart") :]
     spec: dict[str, arguments.Converter] = {
-        "from": lambda raw: parse_time(raw, now=now, zone=zone, allow_future=True),
-        "to": lambda raw: parse_time(raw, now=now, zone=zone, allow_future=True),
+        **range_arguments(ctx.now(), zone),
+        "kind": arguments.choice("contact", "strike"),
+        "party": arguments.text_value(60),
+        "page": _page_number,
     }
-    if not chart:
-        spec |= {"kind": arguments.choice("contact", "strike"), "party": arguments.text_value(60), "page": _page_number}
     try:
-        parsed = arguments.parse(text, spec, command="timeline", notes=False, joinable=frozenset({"from", "to"}))
+        parsed = arguments.parse(request.text, spec, command="timeline", notes=False, joinable=RANGE_KEYS)
+        start, end = time_range(parsed.get("from"), parsed.get("to"))
     except arguments.ArgumentError as error:
         return Reply.error(with_usage(str(error), USAGE))
-    try:
-        start, end = time_range(parsed.get("from"), parsed.get("to"))
     except TimeParseError as error:
         return Reply.error(str(error))
-    if chart:
-        return _chart(ctx, start, end, zone)
-    return _page(
-        ctx,
-        zone,
-        timeline.TimelineFilter(start, end, parsed.get("kind"), parsed.get("party")),
-        parsed.get("page", 1),
-        request.text,
-    )
+    filters = timeline.TimelineFilter(start, end, parsed.get("kind"), parsed.get("party"))
+    return _page(ctx, zone, filters, parsed.get("page", 1), request.text)
+
+
+def _draw(request: ChatRequest, ctx: HandlerContext) -> Reply:
+    zone = ctx.channel_zone(request.channel)
+    try:
+        parsed = arguments.parse(
+            request.text, range_arguments(ctx.now(), zone), command="timeline", notes=False, joinable=RANGE_KEYS
+        )
+        start, end = time_range(parsed.get("from"), parsed.get("to"))
+    except arguments.ArgumentError as error:
+        return Reply.error(with_usage(str(error), USAGE))
+    except TimeParseError as error:
+        return Reply.error(str(error))
+    return _chart(ctx, start, end, zone)
 
 
 def _page_number(raw: str) -> int:
@@ -150,4 +151,12 @@ def _chart(ctx: HandlerContext, start: datetime | None, end: datetime | None, zo
     return Reply(title=image.title, text=_("Daily drones and missiles; contacts marked, windows shaded."), image=image)
 
 
-COMMAND = single_action("timeline", N_("the stored timeline, newest first, or a chart of it"), USAGE, handle)
+COMMAND = Command(
+    name="timeline",
+    summary=N_("the stored timeline, newest first, or a chart of it"),
+    usage=USAGE,
+    actions=(
+        Action("list", Role.VIEWER, _list, bare=True, default=True),
+        Action("chart", Role.VIEWER, _draw, word="chart"),
+    ),
+)
