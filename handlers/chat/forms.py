@@ -68,6 +68,18 @@ class Field:
         return self.question or f"{self.label}?"
 
 
+def notes_field(max_length: int) -> Field:
+    """The free-text notes every report form ends with (line breaks kept)."""
+    return Field(
+        NOTES,
+        N_("Notes"),
+        FieldKind.MULTILINE,
+        question=N_("Any notes?"),
+        placeholder=N_("anything else worth keeping"),
+        max_length=max_length,
+    )
+
+
 @dataclass(frozen=True)
 class Moment:
     """A moment entered in parts (a form's date picker, time picker and zone field); blank parts are left out,

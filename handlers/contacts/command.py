@@ -84,14 +84,7 @@ FORM = forms.Form(
             placeholder="45m, 1h30m",
             max_length=20,
         ),
-        forms.Field(
-            forms.NOTES,
-            N_("Notes"),
-            forms.FieldKind.MULTILINE,
-            question=N_("Any notes?"),
-            placeholder=N_("anything else worth keeping"),
-            max_length=arguments.MAX_TEXT,
-        ),
+        forms.notes_field(arguments.MAX_TEXT),
     ),
 )
 
