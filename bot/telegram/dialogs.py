@@ -50,6 +50,19 @@ CANCELLED = N_("Cancelled. Nothing was stored.")
 ANSWERED = N_("That question has already been answered.")
 
 
+def idle_message(timeout: timedelta, language: str) -> str:
+    """What a dialog left idle for `timeout` says as it ends, in `language`."""
+    minutes = round(timeout.total_seconds() / 60)
+    with activate(language):
+        return ngettext(
+            "The dialog ended after {n} minute without an answer. Nothing was stored; send the command again "
+            "to start over.",
+            "The dialog ended after {n} minutes without an answer. Nothing was stored; send the command again "
+            "to start over.",
+            minutes,
+        ).format(n=minutes)
+
+
 class GuidedDialog:
     """The ConversationHandler and its callbacks; finished answers go through `CommandBridge`."""
 
@@ -157,15 +170,7 @@ class GuidedDialog:
     async def timed_out(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         dialog: Dialog | None = context.user_data.pop("dialog", None)  # type: ignore[union-attr]
         language = dialog.language if dialog is not None else await self.bridge.language(update)
-        minutes = round(self.idle_timeout.total_seconds() / 60)
-        with activate(language):
-            ended = ngettext(
-                "The dialog ended after {n} minute without an answer. Nothing was stored; send the command again "
-                "to start over.",
-                "The dialog ended after {n} minutes without an answer. Nothing was stored; send the command again "
-                "to start over.",
-                minutes,
-            ).format(n=minutes)
+        ended = idle_message(self.idle_timeout, language)
         await self.bridge.answer(update, context, Reply(text=ended, language=language), quote=False)
 
     async def _next(self, update: Update, context: ContextTypes.DEFAULT_TYPE, dialog: Dialog, outcome: Outcome) -> int:

@@ -21,6 +21,7 @@ import re
 import select as io_select
 import threading
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ from bot.slack.app import build_slack_app
 from bot.slack.client import rate_limit_retry
 from bot.slack.web import build_web_app
 from bot.telegram import command_menu
+from bot.telegram.dialogs import idle_message
 from bot.telegram.render import render
 from bot.wiring import build_core
 from handlers.chat.command import ActionHandler
@@ -353,6 +355,18 @@ async def test_telegram_cancel_and_dead_buttons_answer_in_ukrainian(bot_api: Bot
     await say(bot_api, ADMIN, "/cancel", language="en")  # the same person, their app now in English
     assert (await bot_api.wait_for(4))[-1].text == "There is nothing to cancel."
     assert [answer["text"] for answer in bot_api.callback_answers] == ["Ця кнопка вже не діє."]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "form"), [(1, "хвилину"), (2, "хвилини"), (5, "хвилин"), (10, "хвилин"), (21, "хвилину")]
+)
+def test_the_idle_dialogs_farewell_counts_minutes_in_ukrainian(minutes: int, form: str) -> None:
+    said = idle_message(timedelta(minutes=minutes), "uk")
+    assert said == (
+        f"Діалог завершено: {minutes} {form} не було відповіді. Нічого не збережено; надішліть команду ще раз, "
+        "щоб почати спочатку."
+    )
+    assert idle_message(timedelta(minutes=minutes), "en").startswith(f"The dialog ended after {minutes} minute")
 
 
 # --- Slack, through the real app ---------------------------------------------------------------------------------
