@@ -41,7 +41,8 @@ def normalise_user(raw: str, caller_platform: str, platforms: Mapping[str, Platf
     """
     text = raw.strip()
     prefix, separator, rest = text.partition(":")
-    if separator and prefix.lower() in platforms:
+    named = bool(separator) and prefix.lower() in platforms  # `telegram:456`: the platform is named
+    if named:
         name, text = prefix.lower(), rest
     else:
         name = caller_platform  # an id of the caller's own platform, which may itself hold a colon (@ann:matrix.org)
@@ -51,7 +52,7 @@ def normalise_user(raw: str, caller_platform: str, platforms: Mapping[str, Platf
     try:
         return f"{name}:{rules.parse_user(text)}"
     except ValueError:
-        if separator and name == caller_platform and prefix.isalpha():
+        if separator and not named and prefix.isalpha():  # `matrix:ann` typed where no matrix exists
             known = ", ".join(f"{known}:" for known in sorted(platforms))
             raise ValueError(
                 _("unknown platform {platform}: use {known}").format(platform=repr(prefix), known=known)

@@ -67,3 +67,10 @@ def test_a_crashing_handler_becomes_an_error_id_not_a_trace(core: Core, make_req
 def test_console_user_is_admin_of_a_local_database(core: Core, make_request: RequestMaker) -> None:
     reply = core.router.handle(make_request("role", "list", platform=Platform.CONSOLE, user_id="ops"))
     assert reply.ok is core.db.is_sqlite
+
+
+def test_a_bad_id_on_a_named_platform_says_what_is_wrong_with_the_id(core: Core, make_request: RequestMaker) -> None:
+    reply = core.router.handle(make_request("role", "grant user=slack:ab!c role=viewer"))
+    assert not reply.ok and "unknown platform" not in reply.text and "is not a user id" in reply.text, reply.text
+    unknown = core.router.handle(make_request("role", "grant user=matrix:ann role=viewer"))
+    assert not unknown.ok and "unknown platform 'matrix'" in unknown.text
