@@ -47,7 +47,7 @@ async def test_the_response_leaves_at_the_ack_while_later_work_waits(
     monkeypatch.setattr(SlackListeners, "_upload_image", held_upload)
     status, body = await asyncio.wait_for(slack.command("timeline", "chart from=2025-07-01 to=2025-07-10"), 10)
     assert status == 200  # answered while the upload is held
-    if "Working on" in json.dumps(body):  # the chart took longer than the test's 0.5 s budget: its reply follows
+    if "Working on" in json.dumps(body):  # the chart took longer than the test's ack budget: its reply follows
         await slack.standin.wait_for(lambda: slack.standin.responses, within=10)
         body = slack.standin.responses[0]
     assert "Daily drones and missiles" in json.dumps(body)

@@ -201,12 +201,12 @@ async def test_simultaneous_deliveries_are_stored_once(slack: SlackClient, core:
 
 
 async def test_a_slow_command_acks_in_time_and_answers_through_response_url(slack: SlackClient, core: Core) -> None:
-    """The ack budget in tests is 0.5 s; this /help takes 1.5 s. Slack's limit is 3 s."""
+    """The ack budget in tests is 1.5 s; this /help takes 3 s. Slack's limit is 3 s."""
     original = core.router.commands["help"]
 
     def slow_help(run: ActionHandler) -> ActionHandler:
         def slowly(request: ChatRequest, ctx: HandlerContext) -> Reply:
-            time.sleep(1.5)
+            time.sleep(3.0)
             return run(request, ctx)
 
         return slowly
@@ -216,7 +216,7 @@ async def test_a_slow_command_acks_in_time_and_answers_through_response_url(slac
     status, body = await slack.command("help", response_url=slack.standin.response_url("slow"))
     acked_after = time.monotonic() - started
     assert status == 200
-    assert acked_after < 1.0
+    assert acked_after < 2.5
     assert body["response_type"] == "ephemeral" and "Working on /callwatch help" in body["text"]
     standin = slack.standin
     await standin.wait_for(lambda: standin.responses, within=5)
@@ -230,7 +230,7 @@ async def test_slow_write_is_stored_once_even_when_answered_late(slack: SlackCli
 
     def slow_contact(run: ActionHandler) -> ActionHandler:
         def slowly(request: ChatRequest, ctx: HandlerContext) -> Reply:
-            time.sleep(0.8)
+            time.sleep(2.0)
             return run(request, ctx)
 
         return slowly
