@@ -4,7 +4,6 @@ the reply written out, in the language this user is answered in (their `/lang`, 
 The console user is admin of a local SQLite database. Charts are written to `charts/`, each under its own name.
 """
 
-
 from __future__ import annotations
 
 import dataclasses

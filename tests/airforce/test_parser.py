@@ -301,7 +301,7 @@ def test_a_weekly_tally_is_not_an_overnight_report(text: str) -> None:
 
 
 def test_struck_with_names_the_model_as_attacked_with_does() -> None:
-    """"завдав удару N ракетами" is a launch verb like "атакував": the model is read, not lost as Unknown Missile."""
+    """ "завдав удару N ракетами" is a launch verb like "атакував": the model is read, not lost as Unknown Missile."""
     for verb in ("атакував", "завдав удару", "завдав масованого удару"):
         parsed = parse_report(
             f"У ніч на 6 липня 2025 року противник {verb} 4 балістичними ракетами Іскандер-М. Усі 4 ракети збито. "

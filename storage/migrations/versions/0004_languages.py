@@ -30,9 +30,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("user"),
     )
     with op.batch_alter_table("channel_subscription") as table:
-        table.add_column(
-            sa.Column("lang", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default="en")
-        )
+        table.add_column(sa.Column("lang", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default="en"))
 
 
 def downgrade() -> None:
