@@ -4,6 +4,7 @@
     python -m bench.alerts_fanout                          # SQLite files in a temp dir
     python -m bench.alerts_fanout --database-url postgresql+psycopg://postgres@127.0.0.1:5432/test
     python -m bench.alerts_fanout --channels 300 --runs 3 --platforms telegram --workers 2
+    python -m bench.alerts_fanout --platforms slack --round-trip-ms 50   # answers held as slack.com's would be
 
 The real path: the contact goes through the router (planning in its transaction), the real workers claim with
 the shared pacing in the database, post through the real `SlackNotifier` / `TelegramNotifier`, and the loopback
@@ -99,9 +100,12 @@ class LimitedSlack(StandinSlack):
     """Slack's documented special tier for chat.postMessage: about one message per second per channel."""
 
     arrivals: Arrivals = field(default_factory=Arrivals)
+    round_trip: float = 0.0  # seconds each answer is held: the network between a worker and slack.com
 
     async def _api(self, request: web.Request) -> web.Response:
         if request.match_info["method"] == "chat.postMessage":
+            if self.round_trip:
+                await asyncio.sleep(self.round_trip)
             now = time.perf_counter()
             args = dict(await request.post())
             channel = str(args.get("channel") or (await request.json()).get("channel"))
@@ -266,9 +270,9 @@ def _settings(platform: str, url: str, api: str) -> Settings:
     return Settings(database_url=url, telegram_bot_token=TOKEN, telegram_api_url=api, admins="slack:UBENCH")
 
 
-def _standin(platform: str) -> tuple[Any, Callable[[], str], Arrivals]:
+def _standin(platform: str, round_trip: float = 0.0) -> tuple[Any, Callable[[], str], Arrivals]:
     if platform == "slack":
-        slack = LimitedSlack()
+        slack = LimitedSlack(round_trip=round_trip)
         return slack, lambda: slack.api_url, slack.arrivals
     telegram = LimitedTelegram()
     return telegram, lambda: telegram.base_url, telegram.arrivals
@@ -296,9 +300,11 @@ class Run:
     most_per_minute: int
 
 
-def fanout(platform: str, channels: int, workers: int, base_url: str | None, contacts: int = 1) -> Run:
+def fanout(
+    platform: str, channels: int, workers: int, base_url: str | None, contacts: int = 1, round_trip: float = 0.0
+) -> Run:
     """Subscribe `channels`, log `contacts` contacts at once, time until every alert reached the stand-in."""
-    standin, api, arrivals = _standin(platform)
+    standin, api, arrivals = _standin(platform, round_trip)
     with ServerThread(standin.start, standin.stop), fresh_database(base_url) as url:
         settings = _settings(platform, url, api())
         core = build_core(settings)
@@ -336,9 +342,9 @@ def contextlib_exit_stack(managers: list[WorkerThread]) -> Iterator[None]:
         yield
 
 
-def direct_sends(platform: str, channels: int) -> float:
+def direct_sends(platform: str, channels: int, round_trip: float = 0.0) -> float:
     """The same N posts straight through the notifier at the worker's concurrency: no database, no worker."""
-    standin, api, arrivals = _standin(platform)
+    standin, api, arrivals = _standin(platform, round_trip)
     with ServerThread(standin.start, standin.stop):
         settings = _settings(platform, "sqlite://", api())
 
@@ -382,13 +388,22 @@ def main() -> None:
     parser.add_argument("--platforms", default="slack,telegram")
     parser.add_argument("--workers", default="1,2", help="worker counts to try, comma separated")
     parser.add_argument("--database-url", default=None, help="default: SQLite files in a temporary directory")
+    parser.add_argument(
+        "--round-trip-ms",
+        type=float,
+        default=0.0,
+        help="Slack only: hold each post's answer this long, as the network to slack.com would (default 0: loopback)",
+    )
     arguments = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     worker_counts = [int(part) for part in arguments.workers.split(",")]
     database = "SQLite" if not arguments.database_url else arguments.database_url.split("@")[-1]
+    round_trip = arguments.round_trip_ms / 1000
     print(f"time to alert: {arguments.channels} channels, {arguments.runs} runs each, database {database}")
+    if round_trip:
+        print(f"Slack answers held {arguments.round_trip_ms:g} ms (a network round trip), floor and workers alike")
     for platform in arguments.platforms.split(","):
-        direct = [direct_sends(platform, arguments.channels) for _ in range(arguments.runs)]
+        direct = [direct_sends(platform, arguments.channels, round_trip) for _ in range(arguments.runs)]
         documented = arguments.channels / TELEGRAM_PER_SECOND if platform == "telegram" else 0.0
         floor = max(documented, statistics.median(direct))
         print(f"\n{platform}: floor {floor:.2f} s")
@@ -401,7 +416,10 @@ def main() -> None:
                 f"  same posts sent directly at {CONCURRENCY} in flight (no database, no worker): {_spread(direct)} s"
             )
         for count in worker_counts:
-            runs = [fanout(platform, arguments.channels, count, arguments.database_url) for _ in range(arguments.runs)]
+            runs = [
+                fanout(platform, arguments.channels, count, arguments.database_url, round_trip=round_trip)
+                for _ in range(arguments.runs)
+            ]
             seconds = [run.seconds for run in runs]
             ratios = [value / floor for value in seconds]
             print(

@@ -138,15 +138,20 @@ class AlertWorker:
         return await self._pass(asyncio.Event())
 
     async def _pass(self, stop: asyncio.Event) -> int:
+        """Claim and send until nothing is due. The next claim runs while the last one's sends are out, so a
+        fan-out is not a series of claim-then-wait rounds: room freed by answers is refilled as soon as a claim
+        can fill a quarter of the batch (or at once when nothing is in flight)."""
         handled = 0
         inflight: set[asyncio.Task[None]] = set()
+        claiming: asyncio.Task[list[Claimed]] | None = None
+        handled_when_claimed = 0  # an empty claim is final only if no send finished while it ran
         may_claim = True
         batch = self.options.batch_size
         while True:
             retry_due = self._next_record_try is None or self._now() >= self._next_record_try
             if self._unrecorded and (retry_due or stop.is_set()):  # on shutdown: once more, at once
                 await self._record(stop)
-            if self._unrecorded and not inflight:
+            if self._unrecorded and not inflight and claiming is None:
                 if stop.is_set():
                     self._report_unrecorded()
                     break
@@ -154,16 +159,29 @@ class AlertWorker:
                 continue
             room = batch - len(inflight)
             records_failing = self._next_record_try is not None  # the database refused the last record
-            if may_claim and not records_failing and not stop.is_set() and (not inflight or room >= batch // 2):
-                claimed = await asyncio.to_thread(self._claim, room)
-                may_claim = bool(claimed)
+            if (
+                claiming is None
+                and may_claim
+                and not records_failing
+                and not stop.is_set()
+                and (not inflight or room >= max(1, batch // 4))
+            ):
+                claiming = asyncio.create_task(asyncio.to_thread(self._claim, room))
+                handled_when_claimed = handled
+            waiting = inflight | {claiming} if claiming is not None else inflight
+            if not waiting:
+                return handled
+            done, _pending = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            if claiming is not None and claiming in done:
+                done.discard(claiming)
+                claimed, claiming = claiming.result(), None  # a database error ends the pass, as before
+                may_claim = bool(claimed) or handled != handled_when_claimed  # a freed channel may have more
                 for row in claimed:
                     inflight.add(asyncio.create_task(self._deliver(row, stop)))
-            if not inflight:
-                return handled
-            done, inflight = await asyncio.wait(inflight, return_when=asyncio.FIRST_COMPLETED)
-            handled += len(done)
-            may_claim = True
+            if done:
+                inflight -= done
+                handled += len(done)
+                may_claim = True
             for task in done:
                 if task.exception() is not None:
                     log.error("delivery task failed", exc_info=task.exception())

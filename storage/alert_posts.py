@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, exists, func, or_, update
+from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -23,6 +23,7 @@ from storage.models import (
     AlertPost,
     ContactReport,
     DeliveryPace,
+    PlannedPost,
     PostKind,
     PostState,
     StrikeReport,
@@ -30,11 +31,12 @@ from storage.models import (
 
 
 # --- planning -----------------------------------------------------------------------------------------------
-def add_posts(session: Session, posts: Iterable[AlertPost]) -> list[AlertPost]:
-    added = list(posts)
-    session.add_all(added)
-    session.flush()
-    return added
+def add_posts(session: Session, posts: Iterable[PlannedPost]) -> int:
+    """Write planned rows in one executemany (a fan-out to every subscribed channel); returns how many."""
+    rows = [post.values() for post in posts]
+    if rows:
+        session.execute(insert(AlertPost.__table__), rows)  # type: ignore[attr-defined]
+    return len(rows)
 
 
 def has_plan(session: Session, contact_id: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -210,9 +211,9 @@ class AlertPost(SQLModel, table=True):
     created_at: datetime = _time()
     updated_at: datetime = _time()
 
-    def follow_up(self, kind: str, at: datetime) -> AlertPost:
+    def follow_up(self, kind: str, at: datetime) -> PlannedPost:
         """A post due at once to the same channel about the same contact: an edit, a retraction notice."""
-        return AlertPost(
+        return PlannedPost(
             contact_id=self.contact_id,
             channel=self.channel,
             platform=self.platform,
@@ -220,10 +221,50 @@ class AlertPost(SQLModel, table=True):
             kind=kind,
             window_seconds=self.window_seconds,
             due_at=at,
-            next_attempt_at=at,
-            created_at=at,
-            updated_at=at,
+            planned_at=at,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPost:
+    """An `alert_post` row still to be written, as plain values.
+
+    A contact plans several rows for every subscribed channel inside the contact's own transaction, so the
+    reporter waits for them: built as ORM objects, a thousand channels cost about 0.3 ms a row in validation and
+    attribute events; as values inserted in one executemany (`storage.alert_posts.add_posts`) a tenth of that.
+    """
+
+    contact_id: int
+    channel: str
+    platform: str
+    channel_id: str
+    kind: str
+    due_at: datetime
+    planned_at: datetime
+    step: int = 0
+    offset_seconds: int = 0
+    window_seconds: int = 0
+
+    def values(self) -> dict[str, object]:
+        """The row's columns; the rest take the table's defaults (pending, no tries yet)."""
+        return {
+            "contact_id": self.contact_id,
+            "channel": self.channel,
+            "platform": self.platform,
+            "channel_id": self.channel_id,
+            "kind": self.kind,
+            "step": self.step,
+            "offset_seconds": self.offset_seconds,
+            "window_seconds": self.window_seconds,
+            "due_at": self.due_at,
+            "next_attempt_at": self.due_at,
+            "state": PostState.PENDING,
+            "attempts": 0,
+            "late": False,
+            "snoozed_seconds": 0,
+            "created_at": self.planned_at,
+            "updated_at": self.planned_at,
+        }
 
 
 class DeliveryPace(SQLModel, table=True):

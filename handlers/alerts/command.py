@@ -32,7 +32,7 @@ from handlers.text.durations import format_duration, parse_duration, parse_offse
 from handlers.text.times import as_utc, show_time
 from handlers.text.zones import resolve_zone, zone_label, zone_name
 from storage import alert_posts, audit, records, subscriptions
-from storage.models import AlertPost, ChannelSubscription, ContactReport, PostKind, PostState
+from storage.models import AlertPost, ChannelSubscription, ContactReport, PlannedPost, PostKind, PostState
 
 USAGE = N_("""\
 /alerts subscribe [tz=Kyiv] [offsets=0h,24h,48h,72h] [escalate=1h|off] [mention=USER,USER|none] [lang=uk|en]
@@ -619,7 +619,7 @@ def _join(request: ChatRequest, ctx: HandlerContext, text: str) -> Reply:
     )
 
 
-def _joined_line(window: OpenWindow, posts: list[AlertPost], zone: tzinfo) -> str:
+def _joined_line(window: OpenWindow, posts: list[PlannedPost], zone: tzinfo) -> str:
     closes = show_time(window.closes, zone)
     reminders = [post for post in posts if post.kind == PostKind.REMINDER]
     if not reminders:

@@ -133,22 +133,35 @@ class PostBundle:
 def load_posts(session: Session, posts: list[AlertPost], *, now: datetime, default_tz: str = "UTC") -> list[PostBundle]:
     """`load_post` for a whole claim: the channels' subscriptions are read in one query, each contact once."""
     found = subscriptions.find_many(session, [post.channel for post in posts])
-    return [_load(session, post, found.get(post.channel), now=now, default_tz=default_tz) for post in posts]
+    # Held here: the session's identity map keeps rows only while something refers to them, so without this
+    # each post of a fan-out would read its contact again.
+    contacts = {key: records.get(session, ContactReport, key) for key in {post.contact_id for post in posts}}
+    return [
+        _load(session, post, found.get(post.channel), contacts[post.contact_id], now=now, default_tz=default_tz)
+        for post in posts
+    ]
 
 
 def load_post(session: Session, post: AlertPost, *, now: datetime, default_tz: str = "UTC") -> PostBundle:
     """Read what `post` needs to be composed (the only step here that touches the database)."""
-    return _load(session, post, subscriptions.find(session, post.channel), now=now, default_tz=default_tz)
+    subscription = subscriptions.find(session, post.channel)
+    contact = records.get(session, ContactReport, post.contact_id)
+    return _load(session, post, subscription, contact, now=now, default_tz=default_tz)
 
 
 def _load(
-    session: Session, post: AlertPost, subscription: ChannelSubscription | None, *, now: datetime, default_tz: str
+    session: Session,
+    post: AlertPost,
+    subscription: ChannelSubscription | None,
+    contact: ContactReport | None,
+    *,
+    now: datetime,
+    default_tz: str,
 ) -> PostBundle:
     """One post's bundle; `subscription` is its channel's (zone, language, who is mentioned), or None."""
     facts = PostFacts.of(post)
     zone = _zone_of(subscription, default_tz)
     language = supported(subscription.lang if subscription else None) or DEFAULT_LANGUAGE
-    contact = records.get(session, ContactReport, post.contact_id)
     if contact is None:
         return PostBundle(facts, zone, language=language, skip_reason="the contact no longer exists")
     alert_row = post if post.kind == PostKind.ALERT else alert_posts.alert_of(session, post.contact_id, post.channel)

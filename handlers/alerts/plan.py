@@ -20,7 +20,7 @@ from handlers.records.window import window_start
 from handlers.text.durations import parse_offsets
 from handlers.text.times import as_utc, show_time
 from storage import alert_posts, subscriptions
-from storage.models import AlertPost, ChannelSubscription, ContactReport, PostKind
+from storage.models import ChannelSubscription, ContactReport, PlannedPost, PostKind
 
 
 # --- the ladder -----------------------------------------------------------------------------------------------
@@ -40,7 +40,7 @@ def window_opens(contact: ContactReport) -> datetime:
 
 def plan_channel(
     contact: ContactReport, subscription: ChannelSubscription, offsets: tuple[int, ...], now: datetime
-) -> list[AlertPost]:
+) -> list[PlannedPost]:
     """The rows one channel is owed for a contact, or none if the channel's window has already closed.
 
     The alert goes out at once (or at the first offset, if that is still ahead); reminders whose time has
@@ -53,9 +53,12 @@ def plan_channel(
     if closes <= now:
         return []
 
-    def row(kind: PostKind, step: int, offset: int, due: datetime) -> AlertPost:
-        return AlertPost(
-            contact_id=contact.id,
+    contact_id = contact.id
+    assert contact_id is not None  # planned after the contact's insert was flushed
+
+    def row(kind: PostKind, step: int, offset: int, due: datetime) -> PlannedPost:
+        return PlannedPost(
+            contact_id=contact_id,
             channel=subscription.channel,
             platform=subscription.platform,
             channel_id=subscription.channel_id,
@@ -64,9 +67,7 @@ def plan_channel(
             offset_seconds=offset,
             window_seconds=window,
             due_at=due,
-            next_attempt_at=due,
-            created_at=now,
-            updated_at=now,
+            planned_at=now,
         )
 
     alert_due = max(now, occurred + timedelta(seconds=offsets[0])) if len(offsets) > 1 else now
@@ -107,7 +108,7 @@ def open_windows(
 
 def join_window(
     session: Session, contact: ContactReport, subscription: ChannelSubscription, default: tuple[int, ...], now: datetime
-) -> list[AlertPost]:
+) -> list[PlannedPost]:
     """Plan one channel's remaining steps of a contact already under way: the alert at once, then the reminders
     and summary still ahead. Once: a contact the channel already has posts for gets none (the step constraint
     would refuse a second plan anyway)."""
@@ -134,7 +135,7 @@ class AlertPlanner:
             if self._window_closed(contact, channels, ctx) <= now:
                 return [self._historical(contact, channels, ctx)]
             return [_("No channel is subscribed to readiness alerts yet: /alerts subscribe in a channel to start.")]
-        planned: list[AlertPost] = []
+        planned: list[PlannedPost] = []
         reached = 0
         for subscription in channels:
             posts = plan_channel(

@@ -61,8 +61,8 @@ ALERT = Reply(title="Readiness", text="contact #1")
 
 async def test_slack_hands_a_long_retry_after_to_the_worker_at_once() -> None:
     standin = await StandinSlack().start()
+    notifier = SlackNotifier(Settings(slack_bot_token="xoxb-test", slack_api_url=standin.api_url))
     try:
-        notifier = SlackNotifier(Settings(slack_bot_token="xoxb-test", slack_api_url=standin.api_url))
         standin.fail_next("chat.postMessage", retry_after=45)
         with pytest.raises(RateLimitedError) as raised:
             await notifier.post("C1", ALERT)
@@ -72,6 +72,7 @@ async def test_slack_hands_a_long_retry_after_to_the_worker_at_once() -> None:
         assert await notifier.post("C1", ALERT)
         assert len(standin.called("chat.postMessage")) == 3
     finally:
+        await notifier.close()
         await standin.stop()
 
 

@@ -22,6 +22,7 @@ class Call:
     method: str
     args: dict[str, Any]
     answer: dict[str, Any] = field(default_factory=dict)
+    peer: object = None  # the client's (address, port): which connection the call came on
 
 
 @dataclass
@@ -95,7 +96,8 @@ class StandinSlack:
     # --- handlers -------------------------------------------------------------------------------------------
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        call = Call(method, await _arguments(request))
+        peer = request.transport.get_extra_info("peername") if request.transport is not None else None
+        call = Call(method, await _arguments(request), peer=peer)
         self.calls.append(call)
         self._changed.set()
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")

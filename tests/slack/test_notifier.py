@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -16,9 +18,22 @@ from tests.slack.standin import StandinSlack
 ALERT = Reply(title="Contact <!channel>", text="Trump & Putin", buttons=(Button("Acknowledge", "alerts ack", "3"),))
 
 
+_made: list[SlackNotifier] = []
+
+
 def notifier_for(standin: StandinSlack) -> SlackNotifier:
     """Built from settings, as the worker builds it: SLACK_API_URL points the client at the stand-in."""
-    return SlackNotifier(Settings(slack_bot_token=TOKEN, slack_api_url=standin.api_url))
+    notifier = SlackNotifier(Settings(slack_bot_token=TOKEN, slack_api_url=standin.api_url))
+    _made.append(notifier)
+    return notifier
+
+
+@pytest.fixture(autouse=True)
+async def _close_notifiers() -> AsyncIterator[None]:
+    """Each notifier built from settings owns an HTTP session; close it as the worker does on its way out."""
+    yield
+    while _made:
+        await _made.pop().close()
 
 
 async def test_post_and_update_render_escaped_block_kit(standin: StandinSlack) -> None:
@@ -32,6 +47,27 @@ async def test_post_and_update_render_escaped_block_kit(standin: StandinSlack) -
     [updated] = standin.called("chat.update")
     assert (updated["channel"], updated["ts"]) == ("C1", ts)
     assert updated["blocks"][1]["text"]["text"] == "by &lt;@U1&gt;"
+
+
+async def test_the_worker_s_notifier_keeps_one_connection_for_all_its_posts(standin: StandinSlack) -> None:
+    """A fan-out to many channels must not pay a TCP (and, against slack.com, TLS) handshake per post."""
+    notifier = notifier_for(standin)
+    for channel in ("C1", "C2", "C3", "C4"):
+        await notifier.post(channel, ALERT)
+    peers = {call.peer for call in standin.calls if call.method == "chat.postMessage"}
+    session = notifier.client.session
+    await notifier.close()
+    assert len(standin.called("chat.postMessage")) == 4 and len(peers) == 1 and None not in peers
+    assert session is not None and session.closed and notifier.client.session is None
+
+
+async def test_the_app_s_own_client_is_left_as_it_was_given(standin: StandinSlack) -> None:
+    """The bolt app's client is shared with the app: closing the notifier must not close (or replace) its session."""
+    client = AsyncWebClient(token=TOKEN, base_url=standin.api_url)
+    notifier = SlackNotifier(client)
+    await notifier.post("C1", ALERT)
+    await notifier.close()
+    assert client.session is None and len(standin.called("chat.postMessage")) == 1
 
 
 @pytest.mark.parametrize("code", ["channel_not_found", "is_archived", "not_in_channel", "account_inactive"])
