@@ -103,20 +103,25 @@ async def served(argv: list[str], env: dict[str, str], port: int, cwd: Path) -> 
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        async with aiohttp.ClientSession() as session, asyncio.timeout(60):
-            while True:
-                if process.returncode is not None:
-                    raise SystemExit(f"{argv[0]} exited with {process.returncode} before serving")
-                try:
-                    async with session.get(f"{url}/healthz") as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    await asyncio.sleep(0.1)
+        await until_serving(process, url, argv[0])
         yield url
     finally:
         process.terminate()
         await process.wait()
+
+
+async def until_serving(process: asyncio.subprocess.Process, url: str, name: str) -> None:
+    """Poll `url`/healthz until the server answers 200; stop the bench if it exits first."""
+    async with aiohttp.ClientSession() as session, asyncio.timeout(60):
+        while True:
+            if process.returncode is not None:
+                raise SystemExit(f"{name} exited with {process.returncode} before serving")
+            try:
+                async with session.get(f"{url}/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.1)
 
 
 def signed_command(

@@ -33,9 +33,7 @@ from dataclasses import dataclass, field
 from itertools import count
 from pathlib import Path
 
-import aiohttp
-
-from bench.slack_roundtrip import HERE, SECRET, TOKEN, free_port, standin_web_api
+from bench.slack_roundtrip import HERE, SECRET, TOKEN, free_port, standin_web_api, until_serving
 
 _contacts = count(1)
 
@@ -132,16 +130,7 @@ async def idle_rss(argv: list[str], env: dict[str, str], work: Path, port: int, 
         *argv, env=env, cwd=work, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL
     )
     try:
-        async with aiohttp.ClientSession() as session, asyncio.timeout(60):
-            while True:
-                if process.returncode is not None:
-                    raise SystemExit(f"{argv[0]} exited {process.returncode} before serving")
-                try:
-                    async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    await asyncio.sleep(0.1)
+        await until_serving(process, f"http://127.0.0.1:{port}", argv[0])
         await asyncio.sleep(idle)
         return rss_mib(process.pid)
     finally:

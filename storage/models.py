@@ -246,7 +246,8 @@ class PlannedPost:
     window_seconds: int = 0
 
     def values(self) -> dict[str, object]:
-        """The row's columns; the rest take the table's defaults (pending, no tries yet)."""
+        """The row's columns; the rest (pending, no tries yet) take the defaults `AlertPost` declares, which the
+        insert applies row by row."""
         return {
             "contact_id": self.contact_id,
             "channel": self.channel,
@@ -258,10 +259,6 @@ class PlannedPost:
             "window_seconds": self.window_seconds,
             "due_at": self.due_at,
             "next_attempt_at": self.due_at,
-            "state": PostState.PENDING,
-            "attempts": 0,
-            "late": False,
-            "snoozed_seconds": 0,
             "created_at": self.planned_at,
             "updated_at": self.planned_at,
         }

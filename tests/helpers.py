@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Callable
 
+import aiohttp
 from sqlalchemy import func, inspect, literal, select, table, union_all
 
 from bot.core import Core
@@ -33,3 +35,20 @@ def wrapping_actions(command: Command, wrap: Callable[[ActionHandler], ActionHan
     """`command` with every action's handler wrapped (to slow it down or count calls), roles and words unchanged."""
     actions = tuple(dataclasses.replace(action, run=wrap(action.run)) for action in command.actions)
     return dataclasses.replace(command, actions=actions)
+
+
+async def until_serving(
+    session: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process, *, within: float = 60
+) -> None:
+    """Poll `url`/healthz until the server started as `process` answers 200; fail at once if it exits first."""
+    async with asyncio.timeout(within):
+        while True:
+            if process.returncode is not None:
+                raise AssertionError(f"the server exited with {process.returncode} before serving")
+            try:
+                async with session.get(f"{url}/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientConnectionError:
+                pass
+            await asyncio.sleep(0.05)

@@ -145,11 +145,9 @@ def confirm(request: ChatRequest, ctx: HandlerContext) -> Reply:
     now = ctx.now()
     zone = ctx.channel_zone(request.channel)
     with ctx.db.transaction() as session:
-        draft = drafts.get_for_update(session, draft_id)
-        refusal = _unusable(draft, draft_id, request, now, CONFIRM, zone)
-        if refusal is not None:
-            return refusal
-        assert draft is not None
+        draft = _usable(drafts.get_for_update(session, draft_id), draft_id, request, now, CONFIRM, zone)
+        if isinstance(draft, Reply):
+            return draft
         if draft.state == DraftState.CONFIRMED:
             stored = session.get(StrikeReport, draft.strike_id) if draft.strike_id else None
             return _already(stored, zone)
@@ -178,11 +176,9 @@ def cancel(request: ChatRequest, ctx: HandlerContext) -> Reply:
     now = ctx.now()
     zone = ctx.channel_zone(request.channel)
     with ctx.db.transaction() as session:
-        draft = drafts.get_for_update(session, draft_id)
-        refusal = _unusable(draft, draft_id, request, now, CANCEL, zone)
-        if refusal is not None:
-            return refusal
-        assert draft is not None
+        draft = _usable(drafts.get_for_update(session, draft_id), draft_id, request, now, CANCEL, zone)
+        if isinstance(draft, Reply):
+            return draft
         drafts.close(session, draft, DraftState.CANCELLED, at=now)
     return Reply(title=_("Preview #{id} cancelled").format(id=draft_id), text=_("Nothing was stored."))
 
@@ -197,11 +193,9 @@ def edit(request: ChatRequest, ctx: HandlerContext, form: Form, read_fields: Fie
     zone = ctx.channel_zone(request.channel)
     if not given.strip():
         with ctx.db.reader() as session:
-            draft = drafts.get(session, draft_id)
-        refusal = _unusable(draft, draft_id, request, now, EDIT, zone)
-        if refusal is not None:
-            return refusal
-        assert draft is not None
+            draft = _usable(drafts.get(session, draft_id), draft_id, request, now, EDIT, zone)
+        if isinstance(draft, Reply):
+            return draft
         filled = edit_form(form, draft)
         typed = f"/strike {filled.command_text(filled.initial)}"
         return Reply(
@@ -211,11 +205,9 @@ def edit(request: ChatRequest, ctx: HandlerContext, form: Form, read_fields: Fie
         )
     fields = read_fields(given, request, ctx)
     with ctx.db.transaction() as session:
-        draft = drafts.get_for_update(session, draft_id)
-        refusal = _unusable(draft, draft_id, request, now, EDIT, zone)
-        if refusal is not None:
-            return refusal
-        assert draft is not None
+        draft = _usable(drafts.get_for_update(session, draft_id), draft_id, request, now, EDIT, zone)
+        if isinstance(draft, Reply):
+            return draft
         started: datetime = fields["started_at"]
         draft.strike = {
             **{name: fields.get(name) for name in STRIKE_FIELDS},
@@ -313,11 +305,11 @@ _SAY_WHICH = {
 }
 
 
-def _unusable(
+def _usable(
     draft: StrikeDraft | None, draft_id: int, request: ChatRequest, now: datetime, doing: str, zone: tzinfo
-) -> Reply | None:
-    """Why `request`'s caller may not `doing` this draft now (its author, its state, its age), or None.
-    A confirmed draft is left to the caller: a second Confirm is answered with the strike, not refused."""
+) -> StrikeDraft | Reply:
+    """The draft, if `request`'s caller may `doing` it now; else the refusal that says why (its author, its state,
+    its age). A confirmed draft is left to the caller: a second Confirm is answered with the strike, not refused."""
     if draft is None:
         return Reply.error(
             _(
@@ -329,7 +321,7 @@ def _unusable(
         return Reply.error(_(_ONLY_THE_AUTHOR[doing]).format(id=draft_id, owner=who(draft.author, draft.author_name)))
     if draft.state == DraftState.CONFIRMED:
         if doing == CONFIRM:
-            return None
+            return draft
         logged = _(
             'Preview #{id} is already logged as strike #{strike}; to withdraw it: /strike retract {strike} reason="…"'
         )
@@ -348,7 +340,7 @@ def _unusable(
                 "paste the report again to get a new preview."
             ).format(id=draft_id, time=show_time(draft.expires_at, zone))
         )
-    return None
+    return draft
 
 
 def _draft_id(text: str, doing: str) -> int:

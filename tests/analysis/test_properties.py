@@ -4,15 +4,15 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core import Core
 from handlers.analysis.parameters import METRICS, AnalysisParameters
 from handlers.analysis.statistics import analyse
+from tests.analysis.frames import event_frames
 from tests.conftest import RequestMaker
 from tests.helpers import row_counts
 
@@ -24,36 +24,10 @@ strike_rows = st.lists(
 contact_rows = st.lists(st.tuples(minutes, st.booleans()), min_size=0, max_size=14)
 
 
-def _frames(strikes: list, contacts: list) -> tuple[pd.DataFrame, pd.DataFrame]:
-    def at(minute: int, known: bool) -> datetime:
-        moment = BASE + timedelta(minutes=minute)
-        return moment if known else moment.replace(hour=0, minute=0)
-
-    strike_frame = pd.DataFrame(
-        {
-            "at": pd.to_datetime([at(m, k) for m, k, _, _ in strikes], utc=True),
-            "time_known": pd.Series([k for _, k, _, _ in strikes], dtype=bool),
-            "drones": pd.Series([d for *_, d, _ in strikes], dtype="int64"),
-            "missiles": pd.Series([m for *_, m in strikes], dtype="int64"),
-        }
-    )
-    contact_frame = pd.DataFrame(
-        {
-            "id": range(1, len(contacts) + 1),
-            "at": pd.to_datetime([at(m, k) for m, k in contacts], utc=True),
-            "time_known": pd.Series([k for _, k in contacts], dtype=bool),
-            "parties": "A, B",
-            "kind": "call",
-            "confidence": "reported",
-        }
-    )
-    return strike_frame, contact_frame
-
-
 @settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(strike_rows, contact_rows, st.integers(1, 5), st.sampled_from(METRICS))
 def test_any_data_gives_figures_that_hang_together(strikes: list, contacts: list, window: int, metric: str) -> None:
-    strike_frame, contact_frame = _frames(strikes, contacts)
+    strike_frame, contact_frame = event_frames(strikes, contacts, BASE)
     params = AnalysisParameters(window_days=window, metric=metric, permutations=200, model=False, min_episodes=1)
     result = analyse(strike_frame, contact_frame, params)
     json.dumps(result.to_dict())

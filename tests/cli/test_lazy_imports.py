@@ -22,6 +22,7 @@ import pytest
 from storage.database import Database
 from storage.migration_heads import expected_heads
 from tests.console.test_process import env_for
+from tests.helpers import until_serving
 from tests.slack.conftest import command_body, free_port, serve_env, signed_headers
 from tests.slack.standin import StandinSlack
 
@@ -117,7 +118,7 @@ async def test_serve_slack_http_answers_commands_without_heavy_libraries(tmp_pat
     url = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as session:
-            await _wait_healthy(session, url, process)
+            await until_serving(session, url, process, within=30)
             for command, text in (("help", ""), ("contact", CONTACT.removeprefix("/contact ")), ("timeline", "")):
                 body = command_body(command, text, user="UADMIN", response_url=standin.response_url())
                 async with session.post(f"{url}/slack/events", data=body.encode(), headers=signed_headers(body)) as r:
@@ -133,17 +134,3 @@ async def test_serve_slack_http_answers_commands_without_heavy_libraries(tmp_pat
     assert "slack_bolt" in loaded  # the record is the server's own
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
     assert "alembic" not in loaded
-
-
-async def _wait_healthy(session: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process) -> None:
-    async with asyncio.timeout(30):
-        while True:
-            if process.returncode is not None:
-                raise AssertionError(f"serve slack exited with {process.returncode}")
-            try:
-                async with session.get(f"{url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.05)

@@ -30,6 +30,7 @@ from handlers.chat.request import Platform
 from handlers.i18n import activate
 from handlers.i18n.numbers import format_number
 from storage.models import ContactReport, StrikeReport
+from tests.analysis.frames import event_frames
 from tests.conftest import RequestMaker
 
 START = datetime(2025, 3, 1, tzinfo=UTC)
@@ -276,28 +277,7 @@ def test_any_data_reads_the_same_in_ukrainian(
     """Whatever the data — nothing stored, no contact inside it, too few episodes, contacts left out, a clear
     verdict — the Ukrainian reply has the English one's figures and no English word."""
 
-    def at(minute: int, known: bool) -> datetime:
-        moment = START + timedelta(minutes=minute)
-        return moment if known else moment.replace(hour=0, minute=0)
-
-    strike_frame = pd.DataFrame(
-        {
-            "at": pd.to_datetime([at(m, k) for m, k, _, _ in strikes], utc=True),
-            "time_known": pd.Series([k for _, k, _, _ in strikes], dtype=bool),
-            "drones": pd.Series([d for *_, d, _ in strikes], dtype="int64"),
-            "missiles": pd.Series([m for *_, m in strikes], dtype="int64"),
-        }
-    )
-    contact_frame = pd.DataFrame(
-        {
-            "id": range(1, len(contacts) + 1),
-            "at": pd.to_datetime([at(m, k) for m, k in contacts], utc=True),
-            "time_known": pd.Series([k for _, k in contacts], dtype=bool),
-            "parties": "A, B",
-            "kind": "call",
-            "confidence": "reported",
-        }
-    )
+    strike_frame, contact_frame = event_frames(strikes, contacts, START)
     params = AnalysisParameters(
         window_days=window, metric=metric, permutations=200, model=False, min_episodes=min_episodes
     )

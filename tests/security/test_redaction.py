@@ -31,6 +31,7 @@ from bot.wiring import build_core
 from handlers.chat.settings import Settings
 from tests.cli.test_shutdown import free_port
 from tests.console.test_process import callwatch, env_for
+from tests.helpers import until_serving
 from tests.slack.standin import StandinSlack
 from tests.telegram.standin import TOKEN as TELEGRAM_TOKEN
 from tests.telegram.standin import BotApiStandIn
@@ -254,19 +255,6 @@ async def run_mode(
     return Run(args, log_path.read_text(errors="replace"), process.returncode)
 
 
-async def until_serving(url: str, process: asyncio.subprocess.Process) -> None:
-    async with aiohttp.ClientSession() as session, asyncio.timeout(60):
-        while process.returncode is None:
-            try:
-                async with session.get(f"{url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"the process exited with {process.returncode}")
-
-
 def slack_command(text: str) -> tuple[bytes, dict[str, str]]:
     body = urlencode(
         {"team_id": "T1", "channel_id": "C1", "user_id": "UADMIN", "user_name": "admin", "command": "/contact",
@@ -318,8 +306,8 @@ async def test_no_mode_logs_a_secret_at_debug_level(
 
     async def slack_http(process: asyncio.subprocess.Process) -> None:
         url = f"http://127.0.0.1:{http_port}"
-        await until_serving(url, process)
         async with aiohttp.ClientSession() as session:
+            await until_serving(session, url, process)
             body, headers = slack_command("at=now parties=Xi,Putin")
             async with session.post(f"{url}/slack/events", data=body, headers=headers) as response:
                 assert response.status == 200
@@ -348,11 +336,11 @@ async def test_no_mode_logs_a_secret_at_debug_level(
 
     async def webhook(process: asyncio.subprocess.Process) -> None:
         url = f"http://127.0.0.1:{webhook_port}"
-        await until_serving(url, process)
-        sent_before = len(bot_api.sent)
-        await bot_api.say(ADMIN, "/help")
-        update = bot_api.updates.pop()
         async with aiohttp.ClientSession() as session:
+            await until_serving(session, url, process)
+            sent_before = len(bot_api.sent)
+            await bot_api.say(ADMIN, "/help")
+            update = bot_api.updates.pop()
             headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
             async with session.post(f"{url}/telegram/webhook", json=update, headers=headers) as response:
                 assert response.status == 200
@@ -406,8 +394,8 @@ async def test_message_bodies_stay_out_of_the_log_at_default_level(tmp_path: Pat
 
     async def exercise(process: asyncio.subprocess.Process) -> None:
         url = f"http://127.0.0.1:{port}"
-        await until_serving(url, process)
         async with aiohttp.ClientSession() as session:
+            await until_serving(session, url, process)
             body, headers = slack_command("at=now parties=Xi,Putin notes=BODYMARKER-signed")
             async with session.post(f"{url}/slack/events", data=body, headers=headers) as response:
                 assert response.status == 200

@@ -31,6 +31,7 @@ from bot.slack.app import build_slack_app
 from bot.slack.client import rate_limit_retry
 from bot.slack.spelling import UMBRELLA
 from bot.slack.web import build_web_app
+from tests.helpers import until_serving
 from tests.slack.standin import StandinSlack
 
 SECRET = "test-signing-secret"
@@ -183,27 +184,13 @@ async def served_process(database_url: str, standin: StandinSlack, tmp_path: Pat
     url = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as session:
         try:
-            await _wait_healthy(session, url, process)
+            await until_serving(session, url, process, within=20)
             yield SlackClient(url, session, standin)
         finally:
             if process.returncode is None:
                 process.terminate()
                 await asyncio.wait_for(process.wait(), 10)
     assert process.returncode == 0, log_path.read_text()
-
-
-async def _wait_healthy(session: aiohttp.ClientSession, url: str, process: asyncio.subprocess.Process) -> None:
-    async with asyncio.timeout(20):
-        while True:
-            if process.returncode is not None:
-                raise AssertionError(f"callwatch serve slack exited with {process.returncode}")
-            try:
-                async with session.get(f"{url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.05)
 
 
 def view_submission(
