@@ -10,14 +10,23 @@ The real path: the contact goes through the router (planning in its transaction)
 the shared pacing in the database, post through the real `SlackNotifier` / `TelegramNotifier`, and the loopback
 stand-ins (tests/slack/standin.py, tests/telegram/standin.py) enforce the documented limits and answer 429:
 Slack one post per second per channel; Telegram 30 messages per second overall, one per second per chat and 20
-per minute per group. Each worker runs on its own event loop, database engine and HTTP client, as a process would.
+per minute per group. Each worker runs on its own event loop, database engine and HTTP client, as a process would;
+it hears of new rows in-process, as the worker inside `callwatch run` does (a worker in a process of its own sees
+them at its next poll, within `poll_seconds`, which this bench does not time). The stand-in runs in a process of
+its own: slack.com is another machine, and its CPU and interpreter lock are not ours.
+
+Each run logs a contact twice (`--rounds`), the second after every channel's spacing has passed, and times the
+second: a running bot, not one whose first statements are still being compiled. The first contact after start-up
+is printed beside it, and so is the part of the time the /contact itself took (the plan written in its transaction:
+the worker can start only after it commits).
 
 Floors, measured or computed in the same run:
 - Telegram: channels / 30 s (the documented overall rate); the stand-in's own time for the same sends is printed
   beside it, and the floor is the larger of the two.
 - Slack: one post per channel is within Slack's per-channel limit, so the platform asks for no wait at all; the
   floor is the stand-in's time to take the same N posts sent straight through the same notifier at the worker's
-  concurrency (64), with no database, plan or worker — what the platform and this machine allow.
+  concurrency (64), with no database, plan or worker — what the platform and this machine allow. On loopback
+  that is the HTTP client's CPU alone; `--round-trip-ms` holds each answer as slack.com's network would.
 Each figure is the median of --runs runs with the min–max spread. Then, per platform, a burst (20 channels, five
 contacts logged back to back, 2 workers) shows the most posts any channel got in any one-second window (and, for
 Telegram groups, in any minute) beside the limit, and the 429s received.
@@ -28,6 +37,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import multiprocessing
 import statistics
 import tempfile
 import threading
@@ -70,13 +80,17 @@ class Arrivals:
     def __init__(self) -> None:
         self.per_channel: dict[str, list[float]] = defaultdict(list)
         self.refused = 0
+        self.total = 0
+        self.changed: asyncio.Event | None = None  # set on every arrival, for whoever waits in the stand-in
 
     def add(self, channel: str, at: float) -> None:
         self.per_channel[channel].append(at)
+        self.total += 1
+        if self.changed is not None:
+            self.changed.set()
 
-    @property
-    def total(self) -> int:
-        return sum(len(times) for times in self.per_channel.values())
+    def __getstate__(self) -> dict[str, Any]:  # sent to the bench's process without the stand-in's event
+        return {**self.__dict__, "changed": None}
 
     @property
     def last(self) -> float:
@@ -150,23 +164,69 @@ class LimitedTelegram(BotApiStandIn):
         return await super()._dispatch(request)
 
 
-class ServerThread:
-    """A stand-in on its own event loop in its own thread, as the platform is a separate server."""
+class PlatformProcess:
+    """The stand-in in a process of its own, as slack.com or api.telegram.org is another machine: its CPU and its
+    interpreter lock are not the workers'. Arrival times are `perf_counter()` readings, which on Linux are
+    CLOCK_MONOTONIC and so comparable between the two processes."""
 
-    def __init__(self, start: Callable[[], Any], stop: Callable[[], Any]) -> None:
-        self._start, self._stop = start, stop
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+    def __init__(self, platform: str, round_trip: float = 0.0, overall_limit: bool = True) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._connection, child = context.Pipe()
+        self._process = context.Process(
+            target=_serve_platform, args=(platform, round_trip, overall_limit, child), daemon=True
+        )
+        self.url = ""
 
-    def __enter__(self) -> ServerThread:
-        self.thread.start()
-        asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(timeout=10)
+    def __enter__(self) -> PlatformProcess:
+        self._process.start()
+        if not self._connection.poll(60):
+            raise TimeoutError("the stand-in process did not start")
+        self.url = self._connection.recv()
         return self
 
+    def wait_for(self, count: int, limit: float) -> None:
+        """Until `count` posts have arrived (the stand-in watches its own arrivals: no polling across processes)."""
+        self._connection.send(("wait", count))
+        if not self._connection.poll(limit):
+            raise TimeoutError("the workers did not finish in time")
+        self._connection.recv()
+
+    def arrivals(self) -> Arrivals:
+        self._connection.send(("arrivals", 0))
+        arrivals: Arrivals = self._connection.recv()
+        return arrivals
+
     def __exit__(self, *_exc: object) -> None:
-        asyncio.run_coroutine_threadsafe(self._stop(), self.loop).result(timeout=10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=10)
+        self._connection.send(("stop", 0))
+        self._process.join(timeout=10)
+        if self._process.is_alive():
+            self._process.kill()
+
+
+def _serve_platform(platform: str, round_trip: float, overall_limit: bool, connection: Any) -> None:
+    asyncio.run(_serve(platform, round_trip, overall_limit, connection))
+
+
+async def _serve(platform: str, round_trip: float, overall_limit: bool, connection: Any) -> None:
+    standin, api, arrivals = _standin(platform, round_trip)
+    if not overall_limit:  # the Telegram floor: the stand-in's own speed, without the 30/s limit
+        standin.overall = _Unlimited()
+    await standin.start()
+    connection.send(api())
+    loop = asyncio.get_running_loop()
+    while True:
+        command, count = await loop.run_in_executor(None, connection.recv)
+        if command == "wait":
+            arrivals.changed = asyncio.Event()
+            while arrivals.total < count:
+                arrivals.changed.clear()
+                await arrivals.changed.wait()
+            connection.send(True)
+        elif command == "arrivals":
+            connection.send(arrivals)
+        else:
+            break
+    await standin.stop()
 
 
 # --- databases ------------------------------------------------------------------------------------------------
@@ -282,17 +342,11 @@ def _chat_ids(platform: str, count: int, offset: int = 0) -> list[str]:
     return [f"C{offset + n:05d}" if platform == "slack" else str(-1001000000000 - offset - n) for n in range(count)]
 
 
-async def _wait_for(condition: Callable[[], bool], limit: float) -> None:
-    deadline = time.monotonic() + limit
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the workers did not finish in time")
-        await asyncio.sleep(0.01)
-
-
 @dataclass(frozen=True)
 class Run:
-    seconds: float
+    seconds: float  # the last round's: a contact logged to a bot that has logged one before (the steady state)
+    first_seconds: float  # the first round's: the first contact after start-up (cold statement caches)
+    contact_seconds: float  # of `seconds`, the /contact itself (its plan is written in its transaction)
     lost: int
     duplicates: int
     refused: int
@@ -301,31 +355,51 @@ class Run:
 
 
 def fanout(
-    platform: str, channels: int, workers: int, base_url: str | None, contacts: int = 1, round_trip: float = 0.0
+    platform: str,
+    channels: int,
+    workers: int,
+    base_url: str | None,
+    contacts: int = 1,
+    round_trip: float = 0.0,
+    rounds: int = 2,
 ) -> Run:
-    """Subscribe `channels`, log `contacts` contacts at once, time until every alert reached the stand-in."""
-    standin, api, arrivals = _standin(platform, round_trip)
-    with ServerThread(standin.start, standin.stop), fresh_database(base_url) as url:
-        settings = _settings(platform, url, api())
+    """Subscribe `channels`; then, `rounds` times, log `contacts` contacts at once and time until every alert of
+    that round reached the stand-in. The first round is the first contact after start-up; the last is the steady
+    state of a bot that has been running (the one the ratio is taken of)."""
+    with PlatformProcess(platform, round_trip) as standin, fresh_database(base_url) as url:
+        settings = _settings(platform, url, standin.url)
         core = build_core(settings)
         try:
             chats = _chat_ids(platform, channels)
             _subscribe(core, platform, chats)
+            starts: list[float] = []
             with contextlib_exit_stack([WorkerThread(url, settings, platform) for _ in range(workers)]):
-                started = time.perf_counter()
-                for number in range(contacts):
-                    _log_contact(core, f"Leader{number},Other{number}")
-                expected = channels * contacts
-                asyncio.run(_wait_for(lambda: arrivals.total >= expected, limit=600))
-                elapsed = arrivals.last - started
+                time.sleep(0.5)  # idle workers, as deployed ones are when a contact comes (their start-up pass done)
+                for round_number in range(rounds):
+                    if round_number:
+                        time.sleep(1.5)  # past every channel's spacing after the last round's post
+                    starts.append(time.perf_counter())
+                    for number in range(contacts):
+                        serial = round_number * contacts + number
+                        _log_contact(core, f"Leader{serial},Other{serial}")
+                    logged = time.perf_counter() - starts[-1]
+                    standin.wait_for(channels * contacts * (round_number + 1), limit=600)
                 time.sleep(1.0)  # anything sent twice would arrive now
+                arrivals = standin.arrivals()
         finally:
             core.close()
-    per_chat = {chat: len(times) for chat, times in arrivals.per_channel.items()}
+    expected = contacts * rounds
+    per_chat = {chat: sorted(times) for chat, times in arrivals.per_channel.items()}
+    ends = [
+        max(times[min(len(times), (number + 1) * contacts) - 1] for times in per_chat.values())
+        for number in range(rounds)
+    ]
     return Run(
-        seconds=elapsed,
-        lost=sum(max(0, contacts - per_chat.get(chat, 0)) for chat in chats),
-        duplicates=sum(max(0, count - contacts) for count in per_chat.values()),
+        seconds=ends[-1] - starts[-1],
+        first_seconds=ends[0] - starts[0],
+        contact_seconds=logged,
+        lost=sum(max(0, expected - len(per_chat.get(chat, []))) for chat in chats),
+        duplicates=sum(max(0, len(times) - expected) for times in per_chat.values()),
         refused=arrivals.refused,
         most_per_second=arrivals.most_in(1.0),
         most_per_minute=arrivals.most_in(60.0),
@@ -344,9 +418,8 @@ def contextlib_exit_stack(managers: list[WorkerThread]) -> Iterator[None]:
 
 def direct_sends(platform: str, channels: int, round_trip: float = 0.0) -> float:
     """The same N posts straight through the notifier at the worker's concurrency: no database, no worker."""
-    standin, api, arrivals = _standin(platform, round_trip)
-    with ServerThread(standin.start, standin.stop):
-        settings = _settings(platform, "sqlite://", api())
+    with PlatformProcess(platform, round_trip, overall_limit=False) as standin:
+        settings = _settings(platform, "sqlite://", standin.url)
 
         async def send_all() -> float:
             notifier = _notifier(platform, settings)
@@ -361,15 +434,13 @@ def direct_sends(platform: str, channels: int, round_trip: float = 0.0) -> float
 
             started = time.perf_counter()
             await asyncio.gather(*(one(chat) for chat in _chat_ids(platform, channels)))
-            seconds = arrivals.last - started
             close = getattr(notifier, "close", None)
             if close is not None:
                 await close()
-            return seconds
+            return started
 
-        if platform == "telegram":  # the stand-in would refuse past 30/s: measure its own speed without that limit
-            standin.overall = _Unlimited()
-        return asyncio.run(send_all())
+        started = asyncio.run(send_all())
+        return standin.arrivals().last - started
 
 
 class _Unlimited(deque):  # type: ignore[type-arg]
@@ -388,6 +459,12 @@ def main() -> None:
     parser.add_argument("--platforms", default="slack,telegram")
     parser.add_argument("--workers", default="1,2", help="worker counts to try, comma separated")
     parser.add_argument("--database-url", default=None, help="default: SQLite files in a temporary directory")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="contacts logged one after another in each run; the last is timed (default 2: the first warms up)",
+    )
     parser.add_argument(
         "--round-trip-ms",
         type=float,
@@ -417,7 +494,14 @@ def main() -> None:
             )
         for count in worker_counts:
             runs = [
-                fanout(platform, arguments.channels, count, arguments.database_url, round_trip=round_trip)
+                fanout(
+                    platform,
+                    arguments.channels,
+                    count,
+                    arguments.database_url,
+                    round_trip=round_trip,
+                    rounds=arguments.rounds,
+                )
                 for _ in range(arguments.runs)
             ]
             seconds = [run.seconds for run in runs]
@@ -428,7 +512,12 @@ def main() -> None:
                 f"{sum(run.duplicates for run in runs)}, 429s {sum(run.refused for run in runs)}, "
                 f"most posts to one channel in 1 s: {max(run.most_per_second for run in runs)} (limit 1)"
             )
-        burst = fanout(platform, 20, 2, arguments.database_url, contacts=5)
+            print(
+                f"    of which the /contact itself (plan written): {_spread([run.contact_seconds for run in runs])} s; "
+                f"the first contact after start-up: {_spread([run.first_seconds for run in runs])} s, ratio "
+                f"{_spread([run.first_seconds / floor for run in runs])}"
+            )
+        burst = fanout(platform, 20, 2, arguments.database_url, contacts=5, rounds=1)
         limit_minute = " (limit 20)" if platform == "telegram" else ""
         print(
             f"  burst, 20 channels x 5 contacts at once, 2 workers: {burst.seconds:.2f} s; most posts to one channel "

@@ -28,6 +28,7 @@ import logging
 import os
 import socket
 import uuid
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -45,7 +46,7 @@ from handlers.alerts.delivery import (
     channel_moved,
     on_plan_changed,
 )
-from handlers.alerts.messages import PostBundle, compose, load_posts
+from handlers.alerts.messages import Composed, PostBundle, compose, load_posts
 from handlers.chat.context import system_clock
 from handlers.chat.reply import Reply
 from storage import alert_posts
@@ -66,6 +67,7 @@ MAX_BACKOFF = timedelta(minutes=10)
 class WorkerOptions:
     lease: timedelta = timedelta(seconds=120)  # a claimer silent this long is presumed dead
     batch_size: int = 64  # posts in flight at once (at most one per channel)
+    claim_ahead: int | None = None  # claimed posts that may wait for a place in flight; None: 3 × batch_size
     poll_seconds: float = 2.0  # rows planned by another process are seen within this
     late_grace: timedelta = timedelta(seconds=60)  # sent later than this after due: marked and said late
     max_attempts: int = 8  # transient failures before a row is given up as failed
@@ -123,6 +125,8 @@ class AlertWorker:
         self._next_record_try: datetime | None = None
         self._held_until: dict[str, datetime] = {}  # a platform that said 429, as this worker heard it
         self._wake: asyncio.Event | None = None
+        self._prepared_at: datetime | None = None  # when pace rows were last made for new channels
+        self._records_written = 0  # record writes that succeeded: each may free channels for the next claim
 
     def limit(self, platform: str) -> RateLimit:
         return self.options.limits.get(platform, UNLIMITED)
@@ -138,46 +142,69 @@ class AlertWorker:
         return await self._pass(asyncio.Event())
 
     async def _pass(self, stop: asyncio.Event) -> int:
-        """Claim and send until nothing is due. The next claim runs while the last one's sends are out, so a
-        fan-out is not a series of claim-then-wait rounds: room freed by answers is refilled as soon as a claim
-        can fill a quarter of the batch (or at once when nothing is in flight)."""
+        """Claim and send until nothing is due.
+
+        Three things overlap, so a fan-out is neither a series of claim-then-wait rounds nor held up by its own
+        bookkeeping: claims run ahead of the sends (up to `claim_ahead` claimed posts wait for a place in flight,
+        so a thousand channels cost a few large claims, not sixteen small ones), up to `batch_size` sends are out,
+        and accepted sends are recorded in the background, one write at a time, each taking everything answered
+        since the last.
+        """
         handled = 0
         inflight: set[asyncio.Task[None]] = set()
+        queue: deque[Claimed] = deque()  # claimed, waiting for a place in flight
         claiming: asyncio.Task[list[Claimed]] | None = None
-        handled_when_claimed = 0  # an empty claim is final only if no send finished while it ran
+        recording: asyncio.Task[None] | None = None
+        # An empty claim is final only if no send finished and no record was written while it ran (either may have
+        # freed a channel whose next post is due).
+        handled_when_claimed = written_when_claimed = 0
         may_claim = True
+        self._prepared_at = None  # pace rows for whatever was planned since the last pass
         batch = self.options.batch_size
+        ahead = self.options.claim_ahead
+        capacity = batch + (3 * batch if ahead is None else ahead)
         while True:
-            retry_due = self._next_record_try is None or self._now() >= self._next_record_try
-            if self._unrecorded and (retry_due or stop.is_set()):  # on shutdown: once more, at once
-                await self._record(stop)
-            if self._unrecorded and not inflight and claiming is None:
-                if stop.is_set():
-                    self._report_unrecorded()
-                    break
-                await self._pause(stop, (self._next_record_try or self._now()) - self._now())
-                continue
-            room = batch - len(inflight)
+            if recording is None and self._unrecorded and self._record_due():
+                recording = asyncio.create_task(self._record(stop))
+            held = len(queue) + len(inflight)
             records_failing = self._next_record_try is not None  # the database refused the last record
             if (
                 claiming is None
                 and may_claim
                 and not records_failing
                 and not stop.is_set()
-                and (not inflight or room >= max(1, batch // 4))
+                and (held == 0 or (len(queue) < batch and capacity - held >= max(1, batch // 4)))
+                and not (held == 0 and recording is not None)  # idle: the record first (it may free channels)
             ):
-                claiming = asyncio.create_task(asyncio.to_thread(self._claim, room))
-                handled_when_claimed = handled
-            waiting = inflight | {claiming} if claiming is not None else inflight
+                claiming = asyncio.create_task(asyncio.to_thread(self._claim, capacity - held))
+                handled_when_claimed, written_when_claimed = handled, self._records_written
+            while queue and records_failing:  # nothing new goes out while sends cannot be recorded: hand back
+                inflight.add(asyncio.create_task(self._hand_back(queue.popleft())))
+            while queue and (len(inflight) < batch or stop.is_set()):  # on stop each is released at once
+                inflight.add(asyncio.create_task(self._deliver(queue.popleft(), stop)))
+            waiting = inflight | {task for task in (claiming, recording) if task is not None}
             if not waiting:
-                return handled
+                if not self._unrecorded:
+                    return handled
+                if stop.is_set():  # once more, at once, then say what could not be written
+                    await self._record(stop)
+                    self._report_unrecorded()
+                    return handled
+                await self._pause(stop, (self._next_record_try or self._now()) - self._now())
+                continue
             done, _pending = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            if recording is not None and recording in done:
+                done.discard(recording)
+                recording = None  # `_record` keeps what it could not write and sets when to try again
+                may_claim = True
             if claiming is not None and claiming in done:
                 done.discard(claiming)
                 claimed, claiming = claiming.result(), None  # a database error ends the pass, as before
-                may_claim = bool(claimed) or handled != handled_when_claimed  # a freed channel may have more
-                for row in claimed:
-                    inflight.add(asyncio.create_task(self._deliver(row, stop)))
+                may_claim = bool(claimed) or (handled, self._records_written) != (
+                    handled_when_claimed,
+                    written_when_claimed,
+                )
+                queue.extend(claimed)
             if done:
                 inflight -= done
                 handled += len(done)
@@ -185,7 +212,9 @@ class AlertWorker:
             for task in done:
                 if task.exception() is not None:
                     log.error("delivery task failed", exc_info=task.exception())
-        return handled
+
+    def _record_due(self) -> bool:
+        return self._next_record_try is None or self._now() >= self._next_record_try
 
     def _now(self) -> datetime:
         return self.clock().astimezone(UTC)
@@ -202,9 +231,13 @@ class AlertWorker:
     def _claim(self, room: int) -> list[Claimed]:
         """Claim due posts with their slots and load what each needs; formatting happens after the commit."""
         now = self._now()
+        if self._prepared_at is None or now - self._prepared_at >= timedelta(seconds=self.options.poll_seconds):
+            # Pace rows for channels planned since: once per pass and every poll interval, not on every claim
+            # (it reads every open post's channel).
+            with self.db.transaction() as session:
+                alert_posts.prepare_pacing(session, self.notifiers, now)
+            self._prepared_at = now
         loaded: list[tuple[ClaimedPost, PostBundle, bool]] = []
-        with self.db.transaction() as session:
-            alert_posts.prepare_pacing(session, self.notifiers, now)
         with self.db.transaction() as session:
             for platform in sorted(self.notifiers):
                 if len(loaded) >= room:
@@ -227,8 +260,13 @@ class AlertWorker:
                         continue
                     loaded.append((entry, bundle, late))
         ready: list[Claimed] = []
+        # A fan-out's posts are mostly alike (one contact, a few zones and languages): each distinct one is composed
+        # once per claim. Bundles are frozen values, so equal bundles make equal messages.
+        composed_for: dict[tuple[PostBundle, bool], Composed] = {}
         for entry, bundle, late in loaded:
-            composed = compose(bundle, now=now, late=late)  # in its channel's language, which the bundle carries
+            composed = composed_for.get((bundle, late))
+            if composed is None:  # in its channel's language, which the bundle carries
+                composed = composed_for[bundle, late] = compose(bundle, now=now, late=late)
             if composed.reply is None:  # not expected after loading; ends the row rather than retrying it
                 with self.db.transaction() as session:
                     self._finish(session, entry, PostState.CANCELLED, composed.skip_reason or "nothing to post", now)
@@ -237,7 +275,6 @@ class AlertWorker:
         return ready
 
     def _finish(self, session: Session, entry: ClaimedPost, state: PostState, reason: str, now: datetime) -> None:
-        assert entry.post.id is not None
         alert_posts.finish_unsent(
             session,
             entry.post.id,
@@ -324,6 +361,7 @@ class AlertWorker:
             )
             return
         self._unrecorded = self._unrecorded[len(batch) :]
+        self._records_written += 1
         self._record_backoff, self._next_record_try = self.options.record_retry_first, None
         for record in lost:
             log.error(
@@ -373,6 +411,11 @@ class AlertWorker:
                     alert_posts.space_channel(session, row.channel, not_before=now + spacing, at=now)
 
         await asyncio.to_thread(write)
+
+    async def _hand_back(self, row: Claimed) -> None:
+        """A claimed post that will not be sent by this worker now: pending again at once, its try refunded, for
+        any worker (if the database refuses this too, its lease runs out instead)."""
+        await self._release(row, retry_at=self._now(), error=None, refund=True)
 
     async def _failed_try(self, row: Claimed, error: str) -> None:
         if row.attempts >= self.options.max_attempts:
@@ -477,7 +520,6 @@ class AlertWorker:
 
 def _claimed(entry: ClaimedPost, late: bool, reply: Reply, update_of: str | None) -> Claimed:
     row = entry.post
-    assert row.id is not None and row.lease_until is not None
     return Claimed(
         id=row.id,
         channel=row.channel,

@@ -25,6 +25,7 @@ from storage.models import (
     DeliveryPace,
     PlannedPost,
     PostKind,
+    PostRow,
     PostState,
     StrikeReport,
 )
@@ -153,7 +154,9 @@ def postpone(session: Session, post: AlertPost, *, by_seconds: int, at: datetime
 
 
 def move_channel(session: Session, channel: str, *, new_channel: str, new_channel_id: str, at: datetime) -> int:
-    """A Telegram group became a supergroup: its open rows follow it to the new chat id."""
+    """A Telegram group became a supergroup: its open rows follow it to the new chat id (and its pace row with
+    them, so the next claim finds the new channel)."""
+    ensure_pace_rows(session, [new_channel], at)
     result = session.execute(
         update(AlertPost)
         .where(col(AlertPost.channel) == channel, col(AlertPost.state).in_(OPEN_STATES))
@@ -178,32 +181,66 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 class ClaimedPost:
     """A claimed row and the moment its send may start (its slot in the platform's budget)."""
 
-    post: AlertPost
+    post: PostRow
     send_at: datetime
 
 
-def _claimable(now: datetime, platforms: Iterable[str]) -> Any:
+_POST = AlertPost.__table__  # type: ignore[attr-defined]
+_PACE = DeliveryPace.__table__  # type: ignore[attr-defined]
+# What a claim reads of each row: what the worker and `handlers.alerts.messages` need to send it.
+_CLAIM_COLUMNS = tuple(
+    _POST.c[name]
+    for name in (
+        "id",
+        "contact_id",
+        "channel",
+        "platform",
+        "channel_id",
+        "kind",
+        "offset_seconds",
+        "window_seconds",
+        "due_at",
+        "next_attempt_at",
+        "attempts",
+        "sent_at",
+        "message_ref",
+        "acked_by",
+        "acked_at",
+    )
+)
+
+
+# The claim's statements are plain Core on the tables, built from module-level parts: an ORM alias made per call
+# cost a claim several milliseconds of expression building before SQLAlchemy's statement cache could help.
+_OUT = _POST.alias("out")
+
+
+def _claimable(now: datetime, platform: str) -> Any:
     return and_(
-        col(AlertPost.platform).in_(tuple(platforms)),
+        _POST.c.platform == platform,
         or_(
-            and_(AlertPost.state == PostState.PENDING, col(AlertPost.next_attempt_at) <= now),
-            and_(AlertPost.state == PostState.CLAIMED, col(AlertPost.lease_until) < now),
+            and_(_POST.c.state == PostState.PENDING, _POST.c.next_attempt_at <= now),
+            and_(_POST.c.state == PostState.CLAIMED, _POST.c.lease_until < now),
         ),
     )
 
 
 def _in_flight(now: datetime) -> Any:
-    """A post of the same channel is out with a live lease: the channel's next post waits for its answer."""
-    other = aliased(AlertPost)
-    return exists().where(
-        other.channel == AlertPost.channel,
-        other.state == PostState.CLAIMED,
-        col(other.lease_until) >= now,
-    )
+    """A post of the same channel is out with a live lease: the channel's next post waits for its answer.
+
+    Written as `channel IN (…)`, not a correlated `EXISTS`: SQLite ran that once per due row over every claimed
+    row (a fan-out to 1,000 channels: 40 ms a claim); this set is read once per statement.
+    """
+    busy = select(_OUT.c.channel).where(_OUT.c.state == PostState.CLAIMED, _OUT.c.lease_until >= now)
+    return _POST.c.channel.in_(busy)
 
 
-def _ensure_pace_rows(session: Session, scopes: Iterable[str], now: datetime) -> None:
-    """Create missing pace rows (sorted, so two claimers insert in the same order and cannot deadlock)."""
+def ensure_pace_rows(session: Session, scopes: Iterable[str], now: datetime) -> None:
+    """Create missing pace rows (sorted, so two claimers insert in the same order and cannot deadlock).
+
+    A channel gets its row when it is subscribed or moved, so the claims of a fan-out find them all; the worker's
+    `prepare_pacing` only catches what was planned before that (a database older than this rule).
+    """
     rows = [{"scope": scope, "next_at": EPOCH, "updated_at": now} for scope in sorted(set(scopes))]
     if not rows:
         return
@@ -212,15 +249,14 @@ def _ensure_pace_rows(session: Session, scopes: Iterable[str], now: datetime) ->
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
-    table = DeliveryPace.__table__  # type: ignore[attr-defined]
-    session.execute(dialect_insert(table).values(rows).on_conflict_do_nothing(index_elements=["scope"]))
+    session.execute(dialect_insert(_PACE).values(rows).on_conflict_do_nothing(index_elements=["scope"]))
 
 
 def prepare_pacing(session: Session, platforms: Iterable[str], now: datetime) -> None:
     """Create the pace rows the next claims will lock: each platform's, and each channel's with an open post.
 
-    In a transaction of its own, before the claim: a claim only locks rows that already exist (`SKIP LOCKED`),
-    so it never waits for another claimer's insert.
+    In a transaction of its own, before the claims (the worker runs it once per pass): a claim only locks rows
+    that already exist (`SKIP LOCKED`), so it never waits for another claimer's insert.
     """
     platforms = tuple(platforms)
     known = select(DeliveryPace.scope).where(DeliveryPace.scope == AlertPost.channel)
@@ -230,7 +266,7 @@ def prepare_pacing(session: Session, platforms: Iterable[str], now: datetime) ->
         .distinct()
     ).all()
     have = set(session.exec(select(DeliveryPace.scope).where(col(DeliveryPace.scope).in_(platforms))).all())
-    _ensure_pace_rows(session, [*missing, *(platform for platform in platforms if platform not in have)], now)
+    ensure_pace_rows(session, [*missing, *(platform for platform in platforms if platform not in have)], now)
 
 
 def claim_paced(
@@ -247,54 +283,54 @@ def claim_paced(
     """Take up to `limit` due posts of one platform, at most one per channel, each with its send slot.
 
     Only slots before `now + horizon` are handed out, so a claim never books far ahead and a lease covers the wait.
+    Rows are read and claimed as plain columns (`PostRow`), the claim written in one executemany.
     """
     ready_by = now + horizon
-    budget_query = select(DeliveryPace).where(DeliveryPace.scope == platform)
+    budget_query = select(_PACE.c.next_at).where(_PACE.c.scope == platform)
     if per_second:
         budget_query = budget_query.with_for_update()
-    budget = session.exec(budget_query).first()
-    if budget is None:
+    budget_at = session.execute(budget_query).scalar_one_or_none()
+    if budget_at is None:
         if per_second:
             return []  # `prepare_pacing` has not run: no budget to take slots from
-        budget = DeliveryPace(scope=platform, next_at=EPOCH, updated_at=now)
-    cursor = max(now, _aware(budget.next_at))
+        budget_at = EPOCH
+    cursor = max(now, _aware(budget_at))
     if cursor > ready_by:  # the platform asked everyone to wait (a 429)
         return []
     # Channels with a due post and nothing in flight, oldest due first; lock the first `limit` of them that no
     # other claimer holds (SKIP LOCKED is applied before LIMIT, so a busy claimer never starves this one).
     waiting = (
-        select(AlertPost.channel, func.min(AlertPost.next_attempt_at).label("first_due"))
-        .where(_claimable(now, [platform]), ~_in_flight(now))
-        .group_by(AlertPost.channel)
+        select(_POST.c.channel, func.min(_POST.c.next_attempt_at).label("first_due"))
+        .where(_claimable(now, platform), ~_in_flight(now))
+        .group_by(_POST.c.channel)
         .subquery()
     )
-    held = session.exec(
-        select(DeliveryPace)
-        .join(waiting, waiting.c.channel == DeliveryPace.scope)
-        .where(col(DeliveryPace.next_at) <= ready_by)
-        .order_by(waiting.c.first_due, DeliveryPace.scope)
+    held = session.execute(
+        select(_PACE.c.scope, _PACE.c.next_at)
+        .join(waiting, waiting.c.channel == _PACE.c.scope)
+        .where(_PACE.c.next_at <= ready_by)
+        .order_by(waiting.c.first_due, _PACE.c.scope)
         .limit(limit)
-        .with_for_update(skip_locked=True, of=DeliveryPace)
+        .with_for_update(skip_locked=True, of=_PACE)
     ).all()
     if not held:
         return []
-    channel_ready = {row.scope: _aware(row.next_at) for row in held}
+    channel_ready = {scope: _aware(next_at) for scope, next_at in held}
     # Under the channel locks, look again (another claimer may have committed a post of these channels meanwhile)
     # and take the first due post of each channel.
-    candidates = session.exec(
-        select(AlertPost)
-        .where(col(AlertPost.channel).in_(tuple(channel_ready)), _claimable(now, [platform]), ~_in_flight(now))
-        .order_by(AlertPost.next_attempt_at, AlertPost.id)
+    candidates = session.execute(
+        select(*_CLAIM_COLUMNS)
+        .where(_POST.c.channel.in_(tuple(channel_ready)), _claimable(now, platform), ~_in_flight(now))
+        .order_by(_POST.c.next_attempt_at, _POST.c.id)
         .with_for_update(skip_locked=True)
     ).all()
-    first_of_channel: dict[str, AlertPost] = {}
-    for post in candidates:
-        first_of_channel.setdefault(post.channel, post)
-    rows = sorted(first_of_channel.values(), key=lambda post: (_aware(post.next_attempt_at), post.id or 0))
-    claimed: list[ClaimedPost] = []
+    first_of_channel: dict[str, Any] = {}
+    for row in candidates:
+        first_of_channel.setdefault(row.channel, row)
+    slots: list[tuple[Any, datetime]] = []
     step = timedelta(seconds=1 / per_second) if per_second else timedelta(0)
-    for post in rows:
-        ready = channel_ready[post.channel]
+    for row in first_of_channel.values():  # in (next_attempt_at, id) order, as read
+        ready = channel_ready[row.channel]
         if per_second:
             if cursor > ready_by:
                 break  # the budget's horizon is used up
@@ -305,24 +341,37 @@ def claim_paced(
             send_at = max(cursor, ready)
             if send_at > ready_by:
                 continue
-        post.state, post.claimed_by, post.lease_until = PostState.CLAIMED, worker_id, send_at + lease
-        post.attempts += 1
-        post.updated_at = now
-        session.add(post)
-        claimed.append(ClaimedPost(post, send_at))
-    if per_second and claimed:
-        budget.next_at, budget.updated_at = cursor, now
-        session.add(budget)
-    session.flush()
+        slots.append((row, send_at))
+    if not slots:
+        return []
+    # One lease for the whole claim, from its last slot (at most `horizon` after the first): one UPDATE statement.
+    lease_until = max(send_at for _row, send_at in slots) + lease
+    claimed = [
+        ClaimedPost(PostRow(**{**row._asdict(), "attempts": row.attempts + 1}, lease_until=lease_until), send_at)
+        for row, send_at in slots
+    ]
+    session.execute(
+        update(_POST)
+        .where(_POST.c.id.in_([entry.post.id for entry in claimed]))
+        .values(
+            state=PostState.CLAIMED,
+            claimed_by=worker_id,
+            lease_until=lease_until,
+            attempts=_POST.c.attempts + 1,
+            updated_at=now,
+        )
+    )
+    if per_second:
+        session.execute(update(_PACE).where(_PACE.c.scope == platform).values(next_at=cursor, updated_at=now))
     return claimed
 
 
 def claim_due(
     session: Session, *, now: datetime, worker_id: str, lease: timedelta, platforms: Iterable[str], limit: int
-) -> list[AlertPost]:
+) -> list[PostRow]:
     """`claim_paced` for each platform with no overall budget: due rows, one per channel, oldest first (after
     `prepare_pacing` has committed)."""
-    claimed: list[AlertPost] = []
+    claimed: list[PostRow] = []
     for platform in sorted(set(platforms)):
         taken = claim_paced(
             session, now=now, worker_id=worker_id, lease=lease, platform=platform, limit=limit - len(claimed)
@@ -377,7 +426,7 @@ def space_channel(
 ) -> None:
     """The channel's next post may not start before `not_before` (kept if it is already later)."""
     if ensure_row:
-        _ensure_pace_rows(session, [channel], at)
+        ensure_pace_rows(session, [channel], at)
     session.execute(
         update(DeliveryPace)
         .where(col(DeliveryPace.scope) == channel, col(DeliveryPace.next_at) < not_before)
@@ -423,10 +472,9 @@ def record_sent(session: Session, records: Iterable[SentRecord], *, worker_id: s
     )
     mine = [record for record in batch if record.post_id in ours]
     if mine:
-        table = AlertPost.__table__  # type: ignore[attr-defined]
         session.execute(
-            update(table)
-            .where(table.c.id == bindparam("post_id"), table.c.claimed_by == worker_id)
+            update(_POST)
+            .where(_POST.c.id == bindparam("post_id"), _POST.c.claimed_by == worker_id)
             .values(
                 state=PostState.SENT,
                 sent_at=bindparam("at"),
@@ -438,14 +486,19 @@ def record_sent(session: Session, records: Iterable[SentRecord], *, worker_id: s
             ),
             [{"post_id": r.post_id, "at": r.at, "ref": r.message_ref, "is_late": r.late} for r in mine],
         )
-    spaced = [record for record in batch if record.spacing]
-    if spaced:  # the rows exist: the claim that took these posts locked them
-        pace = DeliveryPace.__table__  # type: ignore[attr-defined]
+    # Each channel's next post waits for the platform's spacing after this answer. One statement per spacing (a
+    # platform has one or two), from the batch's latest answer: at most a batch's spread later than each channel's
+    # own answer allows, never earlier. The rows exist: the claim that took these posts locked them.
+    by_spacing: dict[timedelta, list[SentRecord]] = {}
+    for record in batch:
+        if record.spacing:
+            by_spacing.setdefault(record.spacing, []).append(record)
+    for spacing, spaced in by_spacing.items():
+        free_at = max(record.at for record in spaced) + spacing
         session.execute(
-            update(pace)
-            .where(pace.c.scope == bindparam("channel"), pace.c.next_at < bindparam("free_at"))
-            .values(next_at=bindparam("free_at"), updated_at=bindparam("free_at")),
-            [{"channel": r.channel, "free_at": r.at + r.spacing} for r in spaced],
+            update(_PACE)
+            .where(_PACE.c.scope.in_(sorted({record.channel for record in spaced})), _PACE.c.next_at < free_at)
+            .values(next_at=free_at, updated_at=free_at)
         )
     session.flush()
     return [record for record in batch if record.post_id not in ours]

@@ -264,6 +264,33 @@ class PlannedPost:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class PostRow:
+    """An `alert_post` row as the worker claimed it, read as plain columns.
+
+    The claim is a fan-out's hot path: ORM objects cost a thousand channels about 0.2 ms a row in loading,
+    attribute events and the flush of the claim itself; rows read as values and claimed in one executemany do
+    not. `attempts` counts the claim that read it.
+    """
+
+    id: int
+    contact_id: int
+    channel: str
+    platform: str
+    channel_id: str
+    kind: str
+    offset_seconds: int
+    window_seconds: int
+    due_at: datetime
+    next_attempt_at: datetime
+    attempts: int
+    lease_until: datetime
+    sent_at: datetime | None = None
+    message_ref: str | None = None
+    acked_by: str | None = None
+    acked_at: datetime | None = None
+
+
 class DeliveryPace(SQLModel, table=True):
     """When the next post may start, shared by every alert worker so N workers together keep one platform's limits.
 

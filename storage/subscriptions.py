@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from storage import authority
+from storage import alert_posts, authority
 from storage.channels import Channel
 from storage.models import ChannelSubscription
 
@@ -16,13 +17,26 @@ def find(session: Session, channel: str) -> ChannelSubscription | None:
     return session.exec(select(ChannelSubscription).where(ChannelSubscription.channel == channel)).first()
 
 
-def find_many(session: Session, channels: Iterable[str]) -> dict[str, ChannelSubscription]:
-    """Several channels' subscriptions in one query (the alert worker loads a whole claim at once)."""
+@dataclass(frozen=True, slots=True)
+class PostSettings:
+    """What a channel's posts are written with: its zone, its language, and whom an escalation mentions."""
+
+    tz: str
+    lang: str
+    escalate_mentions: str | None
+
+
+def post_settings(session: Session, channels: Iterable[str]) -> dict[str, PostSettings]:
+    """Several channels' post settings in one query, as plain values (the alert worker loads a whole claim at
+    once: a fan-out reads a thousand of them, where ORM objects cost several times as much)."""
     wanted = tuple(set(channels))
     if not wanted:
         return {}
-    rows = session.exec(select(ChannelSubscription).where(col(ChannelSubscription.channel).in_(wanted)))
-    return {row.channel: row for row in rows}
+    table = ChannelSubscription.__table__  # type: ignore[attr-defined]
+    rows = session.execute(
+        select(table.c.channel, table.c.tz, table.c.lang, table.c.escalate_mentions).where(table.c.channel.in_(wanted))
+    )
+    return {channel: PostSettings(tz, lang, mentions) for channel, tz, lang, mentions in rows}
 
 
 def active(session: Session) -> list[ChannelSubscription]:
@@ -110,6 +124,7 @@ def subscribe(
     row.active, row.inactive_reason, row.updated_at = True, None, at
     session.add(row)
     session.flush()
+    alert_posts.ensure_pace_rows(session, [channel], at)  # the worker's claims pace every channel by its row
     return row, created
 
 

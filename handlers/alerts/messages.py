@@ -13,8 +13,10 @@ come out in it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
+from functools import lru_cache
 
 from sqlmodel import Session
 
@@ -27,7 +29,8 @@ from handlers.text.times import as_utc, show_time
 from handlers.text.zones import UnknownZoneError, resolve_zone
 from storage import alert_posts, records, subscriptions
 from storage.alert_posts import StrikeTotals
-from storage.models import AlertPost, ChannelSubscription, ContactReport, PostKind
+from storage.models import AlertPost, ChannelSubscription, ContactReport, PostKind, PostRow
+from storage.subscriptions import PostSettings
 
 CHECKLIST = (
     N_("Raise air-defence readiness"),
@@ -93,7 +96,7 @@ class PostFacts:
     acked_at: datetime | None = None
 
     @classmethod
-    def of(cls, post: AlertPost) -> PostFacts:
+    def of(cls, post: AlertPost | PostRow) -> PostFacts:
         return cls(
             contact_id=post.contact_id,
             kind=post.kind,
@@ -130,14 +133,17 @@ class PostBundle:
     skip_reason: str | None = None
 
 
-def load_posts(session: Session, posts: list[AlertPost], *, now: datetime, default_tz: str = "UTC") -> list[PostBundle]:
-    """`load_post` for a whole claim: the channels' subscriptions are read in one query, each contact once."""
-    found = subscriptions.find_many(session, [post.channel for post in posts])
+def load_posts(
+    session: Session, posts: Sequence[AlertPost | PostRow], *, now: datetime, default_tz: str = "UTC"
+) -> list[PostBundle]:
+    """`load_post` for a whole claim: the channels' settings are read in one query, each contact once."""
+    found = subscriptions.post_settings(session, [post.channel for post in posts])
     # Held here: the session's identity map keeps rows only while something refers to them, so without this
     # each post of a fan-out would read its contact again.
     contacts = {key: records.get(session, ContactReport, key) for key in {post.contact_id for post in posts}}
+    facts = {key: ContactFacts.of(contact) for key, contact in contacts.items() if contact is not None}
     return [
-        _load(session, post, found.get(post.channel), contacts[post.contact_id], now=now, default_tz=default_tz)
+        _load(session, post, found.get(post.channel), facts.get(post.contact_id), now=now, default_tz=default_tz)
         for post in posts
     ]
 
@@ -146,27 +152,28 @@ def load_post(session: Session, post: AlertPost, *, now: datetime, default_tz: s
     """Read what `post` needs to be composed (the only step here that touches the database)."""
     subscription = subscriptions.find(session, post.channel)
     contact = records.get(session, ContactReport, post.contact_id)
-    return _load(session, post, subscription, contact, now=now, default_tz=default_tz)
+    facts = ContactFacts.of(contact) if contact is not None else None
+    return _load(session, post, subscription, facts, now=now, default_tz=default_tz)
 
 
 def _load(
     session: Session,
-    post: AlertPost,
-    subscription: ChannelSubscription | None,
-    contact: ContactReport | None,
+    post: AlertPost | PostRow,
+    subscription: ChannelSubscription | PostSettings | None,
+    contact: ContactFacts | None,
     *,
     now: datetime,
     default_tz: str,
 ) -> PostBundle:
     """One post's bundle; `subscription` is its channel's (zone, language, who is mentioned), or None."""
     facts = PostFacts.of(post)
-    zone = _zone_of(subscription, default_tz)
+    zone = _zone_of(subscription.tz if subscription else None, default_tz)
     language = supported(subscription.lang if subscription else None) or DEFAULT_LANGUAGE
     if contact is None:
         return PostBundle(facts, zone, language=language, skip_reason="the contact no longer exists")
     alert_row = post if post.kind == PostKind.ALERT else alert_posts.alert_of(session, post.contact_id, post.channel)
     alert = PostFacts.of(alert_row) if alert_row is not None else None
-    bundle = PostBundle(facts, zone, contact=ContactFacts.of(contact), alert=alert, language=language)
+    bundle = PostBundle(facts, zone, contact=contact, alert=alert, language=language)
     match post.kind:
         case PostKind.REFRESH if alert is None or alert.message_ref is None:
             return _skipped(bundle, "the alert was never posted, so there is nothing to update")
@@ -175,16 +182,12 @@ def _load(
         case PostKind.ESCALATION:
             return _with(bundle, mentions=_mentions(subscription.escalate_mentions if subscription else None))
         case PostKind.REMINDER:
-            opens = window_start(contact.occurred_at, contact.time_known)
+            opens = contact.window_opens
             found = strikes_between(session, opens, max(opens, now))
             return _with(bundle, so_far=StrikeTotals(found.strikes, found.drones, found.missiles))
         case PostKind.SUMMARY:
-            return _with(
-                bundle,
-                summary=summary_totals(
-                    session, as_utc(contact.occurred_at), post.window_seconds, time_known=contact.time_known
-                ),
-            )
+            totals = summary_totals(session, contact.occurred_at, post.window_seconds, time_known=contact.time_known)
+            return _with(bundle, summary=totals)
     return bundle
 
 
@@ -208,9 +211,12 @@ def _skipped(bundle: PostBundle, reason: str) -> PostBundle:
     return _with(bundle, skip_reason=reason)
 
 
-def _zone_of(subscription: ChannelSubscription | None, default_tz: str) -> tzinfo:
+@lru_cache(maxsize=256)
+def _zone_of(name: str | None, default_tz: str) -> tzinfo:
+    """The channel's zone (its setting, else the default; one a later tz database no longer knows, the default).
+    Cached: a fan-out asks for the same few zones a thousand times."""
     try:
-        return resolve_zone(subscription.tz if subscription else default_tz)
+        return resolve_zone(name or default_tz)
     except UnknownZoneError:
         return resolve_zone(default_tz)
 

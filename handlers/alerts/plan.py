@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlmodel import Session
 
@@ -26,9 +27,16 @@ from storage.models import ChannelSubscription, ContactReport, PlannedPost, Post
 # --- the ladder -----------------------------------------------------------------------------------------------
 def channel_offsets(subscription: ChannelSubscription, default: tuple[int, ...]) -> tuple[int, ...]:
     try:
-        return parse_offsets(subscription.offsets)
+        return _offsets(subscription.offsets)
     except ValueError:  # a row written by hand; the setting has been validated at start-up
         return default
+
+
+@lru_cache(maxsize=64)
+def _offsets(text: str) -> tuple[int, ...]:
+    """Parsed once per distinct setting: a contact plans every subscribed channel, most with the same offsets
+    (an error is not cached, so it is raised, in the caller's language, every time)."""
+    return parse_offsets(text)
 
 
 def window_opens(contact: ContactReport) -> datetime:

@@ -96,7 +96,7 @@ def test_while_records_are_owed_nothing_new_is_claimed_and_no_other_worker_resen
         {"slack": platform},
         clock=clock,
         sleep=slow_sleep,
-        options=WorkerOptions(batch_size=1, limits={"slack": UNLIMITED}),  # C1's alert first; C2's waits
+        options=WorkerOptions(batch_size=1, claim_ahead=0, limits={"slack": UNLIMITED}),  # C1 first; C2 waits
         worker_id="w1",
     )
 
