@@ -15,7 +15,8 @@ backoff, until the database takes it; the worker claims nothing new meanwhile, a
 because its record failed. The record is guarded by the claimer's id, not by the lease, so a worker that comes
 back after an outage still records its own sends. On shutdown it tries once more, then logs every post it could
 not record. A crash between 2 and 3 is the one case that repeats a message: neither Slack nor Telegram accepts an
-idempotency key, so that window is kept to a single request.
+idempotency key, so that window is kept to a single request (and the `record_delay`, 50 ms, an answer may wait to
+share its record's write with others).
 
 A 429 is a wait, not a failure: the post goes back to pending at now + Retry-After without counting a try, the
 platform's budget in the database is pushed past that moment for every worker, and no worker sleeps on it.
@@ -27,12 +28,13 @@ import asyncio
 import logging
 import os
 import socket
+import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlmodel import Session
 
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
     from handlers.chat.settings import Settings
 
 log = logging.getLogger("callwatch.worker")
+T = TypeVar("T")
 
 MAX_BACKOFF = timedelta(minutes=10)
 
@@ -67,13 +70,14 @@ MAX_BACKOFF = timedelta(minutes=10)
 class WorkerOptions:
     lease: timedelta = timedelta(seconds=120)  # a claimer silent this long is presumed dead
     batch_size: int = 64  # posts in flight at once (at most one per channel)
-    claim_ahead: int | None = None  # claimed posts that may wait for a place in flight; None: 3 × batch_size
+    claim_ahead: int | None = None  # claimed posts that may wait for a place in flight; None: 4 × batch_size
     poll_seconds: float = 2.0  # rows planned by another process are seen within this
     late_grace: timedelta = timedelta(seconds=60)  # sent later than this after due: marked and said late
     max_attempts: int = 8  # transient failures before a row is given up as failed
     send_timeout: float = 30.0  # one request; a timed-out send may still have arrived (the duplicate window)
     limits: Mapping[str, RateLimit] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     horizon: timedelta = timedelta(seconds=1)  # slots are booked at most this far ahead
+    record_delay: float = 0.05  # seconds an answered send may wait for others to share its record's write
     record_retry_first: float = 0.5  # seconds before the first retry of a record the database refused
     record_retry_max: float = 5.0  # and at most this between retries (short: a recovered database is seen soon)
 
@@ -121,6 +125,7 @@ class AlertWorker:
         self._sleep = sleep
         self._slots = SlotWaiter(clock=clock, sleep=sleep)
         self._unrecorded: list[SentRecord] = []  # accepted by the platform, not yet in the database
+        self._unrecorded_since = 0.0  # monotonic time the oldest of them was answered (about)
         self._record_backoff = self.options.record_retry_first
         self._next_record_try: datetime | None = None
         self._held_until: dict[str, datetime] = {}  # a platform that said 429, as this worker heard it
@@ -148,13 +153,29 @@ class AlertWorker:
         bookkeeping: claims run ahead of the sends (up to `claim_ahead` claimed posts wait for a place in flight,
         so a thousand channels cost a few large claims, not sixteen small ones), up to `batch_size` sends are out,
         and accepted sends are recorded in the background, one write at a time, each taking everything answered
-        since the last.
+        since the last (an answer waits at most `record_delay` for others to share its write). While the database
+        refuses records, claimed posts not yet sent are handed back and nothing new is claimed.
         """
         handled = 0
         inflight: set[asyncio.Task[None]] = set()
         queue: deque[Claimed] = deque()  # claimed, waiting for a place in flight
         claiming: asyncio.Task[list[Claimed]] | None = None
         recording: asyncio.Task[None] | None = None
+        gathering: asyncio.Task[None] | None = None  # waits `record_delay` for more answers to share a write
+        # Every task reports here when it ends, so a pass waits on one event, not `asyncio.wait` over everything
+        # in flight (which hooks and unhooks every task on each wake: quadratic in a fan-out).
+        finished: list[asyncio.Task[Any]] = []
+        changed = asyncio.Event()
+
+        def ended(task: asyncio.Task[Any]) -> None:
+            finished.append(task)
+            changed.set()
+
+        def start(work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+            task = asyncio.create_task(work)
+            task.add_done_callback(ended)
+            return task
+
         # An empty claim is final only if no send finished and no record was written while it ran (either may have
         # freed a channel whose next post is due).
         handled_when_claimed = written_when_claimed = 0
@@ -162,10 +183,14 @@ class AlertWorker:
         self._prepared_at = None  # pace rows for whatever was planned since the last pass
         batch = self.options.batch_size
         ahead = self.options.claim_ahead
-        capacity = batch + (3 * batch if ahead is None else ahead)
+        capacity = batch + (4 * batch if ahead is None else ahead)
         while True:
             if recording is None and self._unrecorded and self._record_due():
-                recording = asyncio.create_task(self._record(stop))
+                wait = self._record_wait(busy=bool(inflight or queue) and not stop.is_set())
+                if wait <= 0:
+                    recording = start(self._record(stop))
+                elif gathering is None:  # a timer (real time: it only batches) to write what has come by then
+                    gathering = start(asyncio.sleep(wait))
             held = len(queue) + len(inflight)
             records_failing = self._next_record_try is not None  # the database refused the last record
             if (
@@ -173,17 +198,18 @@ class AlertWorker:
                 and may_claim
                 and not records_failing
                 and not stop.is_set()
-                and (held == 0 or (len(queue) < batch and capacity - held >= max(1, batch // 4)))
+                # Refill while two batches are still queued: a claim under load takes about as long as two rounds
+                # of answers, and the sends must not run dry while it runs.
+                and (held == 0 or (len(queue) < 2 * batch and capacity - held >= max(1, batch // 4)))
                 and not (held == 0 and recording is not None)  # idle: the record first (it may free channels)
             ):
-                claiming = asyncio.create_task(asyncio.to_thread(self._claim, capacity - held))
+                claiming = start(asyncio.to_thread(self._claim, capacity - held))
                 handled_when_claimed, written_when_claimed = handled, self._records_written
             while queue and records_failing:  # nothing new goes out while sends cannot be recorded: hand back
-                inflight.add(asyncio.create_task(self._hand_back(queue.popleft())))
+                inflight.add(start(self._hand_back(queue.popleft())))
             while queue and (len(inflight) < batch or stop.is_set()):  # on stop each is released at once
-                inflight.add(asyncio.create_task(self._deliver(queue.popleft(), stop)))
-            waiting = inflight | {task for task in (claiming, recording) if task is not None}
-            if not waiting:
+                inflight.add(start(self._deliver(queue.popleft(), stop)))
+            if not (inflight or claiming or recording or gathering):
                 if not self._unrecorded:
                     return handled
                 if stop.is_set():  # once more, at once, then say what could not be written
@@ -192,7 +218,14 @@ class AlertWorker:
                     return handled
                 await self._pause(stop, (self._next_record_try or self._now()) - self._now())
                 continue
-            done, _pending = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            if not finished:
+                changed.clear()
+                await changed.wait()
+            done = set(finished)
+            finished.clear()
+            if gathering is not None and gathering in done:
+                done.discard(gathering)
+                gathering = None
             if recording is not None and recording in done:
                 done.discard(recording)
                 recording = None  # `_record` keeps what it could not write and sets when to try again
@@ -215,6 +248,14 @@ class AlertWorker:
 
     def _record_due(self) -> bool:
         return self._next_record_try is None or self._now() >= self._next_record_try
+
+    def _record_wait(self, *, busy: bool) -> float:
+        """Seconds until the answered sends should be written: at once when a batch's worth is waiting or nothing
+        else is under way (no more answers are coming soon), else once the oldest has waited `record_delay` — so a
+        fan-out writes a few large records, not one per answer (each write is a commit, and on SQLite the lock)."""
+        if not busy or len(self._unrecorded) >= self.options.batch_size:
+            return 0.0
+        return self.options.record_delay - (time.monotonic() - self._unrecorded_since)
 
     def _now(self) -> datetime:
         return self.clock().astimezone(UTC)
@@ -317,6 +358,8 @@ class AlertWorker:
             await self._failed_try(row, f"{type(error).__name__}: {error}")
         else:
             spacing = timedelta(seconds=self.limit(row.platform).channel_spacing(row.channel_id))
+            if not self._unrecorded:
+                self._unrecorded_since = time.monotonic()
             self._unrecorded.append(SentRecord(row.id, row.channel, reference, self._now(), row.late, spacing))
 
     async def _rate_limited(self, row: Claimed, error: RateLimitedError) -> None:
@@ -361,6 +404,7 @@ class AlertWorker:
             )
             return
         self._unrecorded = self._unrecorded[len(batch) :]
+        self._unrecorded_since = time.monotonic()  # what is left was answered while this write ran
         self._records_written += 1
         self._record_backoff, self._next_record_try = self.options.record_retry_first, None
         for record in lost:
