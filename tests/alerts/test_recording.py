@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from bot.alert_worker import AlertWorker, WorkerOptions
 from bot.core import Core
 from bot.pacing import UNLIMITED
+from handlers.chat.reply import Reply
 from storage import alert_posts
 from storage.models import PostState
 from tests.alerts.conftest import RecordingPlatform, WorkerMaker, log_contact, plan_rows, run, subscribe
@@ -155,3 +156,65 @@ def test_on_shutdown_the_unrecorded_posts_are_named_loudly(
     assert len(loud) == 1 and loud[0].post == alert.id  # type: ignore[attr-defined]
     assert loud[0].message_ref == platform.posts[0].ref  # type: ignore[attr-defined]
     assert len(platform.posts) == 1
+
+
+def test_posts_claimed_ahead_are_handed_back_while_records_fail(
+    core: Core,
+    make_request: RequestMaker,
+    make_worker: WorkerMaker,
+    platform: RecordingPlatform,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+    two_channels: None,
+) -> None:
+    """A worker claims ahead of its sends; once the database refuses its records, what it claimed but has not sent
+    goes back to pending at once (no try counted), so another worker sends it instead of waiting out the lease."""
+    subscribe(core, make_request, channel_id="C3")
+    log_contact(core, make_request)
+    outage = Outage(monkeypatch, times=10**6, worker="w1")
+
+    class Slow(RecordingPlatform):  # each answer takes a moment of real time, so the record fails mid-fan-out
+        async def post(self, channel_id: str, message: Reply) -> str:
+            await asyncio.sleep(0.2)
+            return await super().post(channel_id, message)
+
+    async def advancing_sleep(seconds: float) -> None:  # the record's backoff runs on the test's clock
+        clock.advance(seconds=seconds)
+        await asyncio.sleep(0.01)
+
+    slow = Slow(clock=clock)
+    worker = AlertWorker(
+        core.db,
+        core.settings,
+        {"slack": slow},
+        clock=clock,
+        sleep=advancing_sleep,
+        options=WorkerOptions(batch_size=1, claim_ahead=4, limits={"slack": UNLIMITED}),
+        worker_id="w1",
+    )
+
+    async def scenario() -> None:
+        stop = asyncio.Event()
+        running = asyncio.ensure_future(worker._pass(stop))
+        handed_back: list[str] = []
+        for _ in range(300):  # bounded: until w1 has given back what it held
+            handed_back = [
+                row.channel
+                for row in plan_rows(core)
+                if row.kind == "alert" and row.claimed_by == "w1" and row.state == PostState.PENDING
+            ]
+            if outage.refused >= 1 and handed_back and len(slow.posts) == 2:
+                break
+            await asyncio.sleep(0.01)
+        assert outage.refused >= 1, "w1's records are refused"
+        assert len(slow.posts) == 2 and handed_back == ["slack:C3"], "sent two, gave back the third unsent"
+        await make_worker(worker_id="w2").run_once()  # platform: the other worker's own
+        assert [post.channel_id for post in platform.posts] == ["C3"]
+        outage.left = 0  # the database is back: w1 records what it sent and stops
+        await asyncio.wait_for(running, timeout=10)
+
+    asyncio.run(scenario())
+    alerts = {row.channel: row for row in plan_rows(core) if row.kind == "alert"}
+    assert {row.state for row in alerts.values()} == {PostState.SENT}
+    assert sorted(post.channel_id for post in slow.posts + platform.posts) == ["C1", "C2", "C3"], "each once"
+    assert alerts["slack:C3"].attempts == 1, "the hand-back counted no try"
