@@ -11,9 +11,10 @@ the shared pacing in the database, post through the real `SlackNotifier` / `Tele
 stand-ins (tests/slack/standin.py, tests/telegram/standin.py) enforce the documented limits and answer 429:
 Slack one post per second per channel; Telegram 30 messages per second overall, one per second per chat and 20
 per minute per group. Each worker runs on its own event loop, database engine and HTTP client, as a process would;
-it hears of new rows in-process, as the worker inside `callwatch run` does (a worker in a process of its own sees
-them at its next poll, within `poll_seconds`, which this bench does not time). The stand-in runs in a process of
-its own: slack.com is another machine, and its CPU and interpreter lock are not ours.
+it hears of new rows in-process, as the worker inside `callwatch run` does (a worker in a process of its own is
+woken by PostgreSQL's NOTIFY, and on SQLite sees them at its next poll, within `poll_seconds`; neither is timed
+here). The stand-in runs in a process of its own: slack.com is another machine, and its CPU and interpreter lock
+are not ours.
 
 Each run logs a contact twice (`--rounds`), the second after every channel's spacing has passed, and times the
 second: a running bot, not one whose first statements are still being compiled. The first contact after start-up

@@ -28,6 +28,7 @@ import asyncio
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from collections import deque
@@ -51,7 +52,7 @@ from handlers.alerts.delivery import (
 from handlers.alerts.messages import Composed, PostBundle, compose, load_posts
 from handlers.chat.context import system_clock
 from handlers.chat.reply import Reply
-from storage import alert_posts
+from storage import alert_posts, plan_signal
 from storage.alert_posts import ClaimedPost, SentRecord
 from storage.database import Database
 from storage.models import PostState
@@ -510,7 +511,13 @@ class AlertWorker:
         stop = stop or asyncio.Event()
         self._wake = wake = asyncio.Event()
         loop = asyncio.get_running_loop()
-        stop_listening = on_plan_changed(lambda: loop.call_soon_threadsafe(wake.set))
+
+        def heard() -> None:  # from another thread
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(wake.set)
+
+        stop_listening = on_plan_changed(heard)
+        stop_hearing = self._hear_other_processes(heard)
 
         async def tick() -> None:  # a coroutine, so APScheduler runs it on the loop, not in a thread
             wake.set()
@@ -554,8 +561,26 @@ class AlertWorker:
         finally:
             scheduler.shutdown(wait=False)
             stop_listening()
+            stop_hearing()
             self._wake = None
             log.info("alert worker stopped", extra={"worker": self.worker_id})
+
+    def _hear_other_processes(self, heard: Callable[[], None]) -> Callable[[], None]:
+        """On PostgreSQL, listen for posts planned by other processes (a Slack or Telegram server beside this
+        worker) in a thread of its own; returns what stops it. Elsewhere only the poll finds them."""
+        if not plan_signal.can_listen(self.db.url):
+            return lambda: None
+        done = threading.Event()
+        thread = threading.Thread(
+            target=plan_signal.listen, args=(self.db.url, heard, done), name="callwatch-plan-listener", daemon=True
+        )
+        thread.start()
+
+        def stop() -> None:
+            done.set()
+            thread.join(timeout=2)
+
+        return stop
 
     def _next_due(self) -> datetime | None:
         with self.db.reader() as session:

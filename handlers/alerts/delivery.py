@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from handlers.chat.reply import Reply
 from handlers.chat.request import Platform
-from storage import alert_posts, subscriptions
+from storage import alert_posts, plan_signal, subscriptions
 from storage.channels import Channel
 
 
@@ -109,7 +109,9 @@ def on_plan_changed(listener: Callable[[], None]) -> Callable[[], None]:
 
 
 def wake_after_commit(session: Session) -> None:
-    """Wake this process's workers once `session` commits (its new rows are visible then)."""
+    """Wake the workers once `session` commits (its new rows are visible then): this process's directly, those of
+    other processes through the database (`storage.plan_signal`, PostgreSQL)."""
+    plan_signal.announce(session)
     if not _listeners:
         return
 

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
+from bot import alert_worker
 from bot.alert_worker import AlertWorker, WorkerOptions
 from bot.core import Core
 from bot.pacing import UNLIMITED
 from bot.wiring import build_core
 from handlers.chat.settings import Settings
-from storage import alert_posts
+from storage import alert_posts, plan_signal
 from storage.database import Database
 from storage.models import PostState
 from tests.alerts.conftest import RecordingPlatform, log_contact, plan_rows, subscribe
@@ -107,3 +110,73 @@ def test_a_claimed_row_is_skipped_not_waited_for(pg_core: Core, make_request: Re
         assert (
             alert_posts.claim_due(third, now=clock(), worker_id="c", lease=lease, platforms=["slack"], limit=500) == []
         )
+
+
+def test_a_worker_in_another_process_is_woken_by_the_database(
+    pg_core: Core,
+    postgres_url: str,
+    make_request: RequestMaker,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker beside a Slack or Telegram server hears of a contact through PostgreSQL's NOTIFY, sent in the
+    planning transaction, instead of at its next poll (here ten minutes away)."""
+    subscribe(pg_core, make_request, channel_id="C01", args="escalate=off")
+    # Deaf to this process's own wake-ups, as a worker in another process is.
+    monkeypatch.setattr(alert_worker, "on_plan_changed", lambda _listener: lambda: None)
+    platform = RecordingPlatform(clock=clock)
+    database = Database(postgres_url)
+    worker = AlertWorker(
+        database,
+        pg_core.settings,
+        {"slack": platform},
+        clock=clock,
+        worker_id="beside-the-server",
+        options=WorkerOptions(poll_seconds=600, limits={"slack": UNLIMITED}),
+    )
+    passes: list[int] = []
+    real_pass = worker._pass
+
+    async def counted(stop: asyncio.Event) -> int:
+        passes.append(1)
+        return await real_pass(stop)
+
+    worker._pass = counted  # type: ignore[method-assign]
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    thread = threading.Thread(target=loop.run_until_complete, args=(worker.run(stop),), daemon=True)
+    thread.start()
+    try:
+        _until(lambda: _listening(database), "the worker listens")
+        _until(lambda: _quiet(passes), "the worker is idle (its start-up pass and the one on listening are done)")
+        log_contact(pg_core, make_request)
+        _until(lambda: len(platform.posts) == 1, "the alert went out long before the poll")
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=10)
+        loop.close()
+        database.dispose()
+    assert [post.channel_id for post in platform.posts] == ["C01"]
+
+
+def _listening(database: Database) -> bool:
+    """A backend of this database whose last statement is the worker's LISTEN."""
+    with database.reader() as session:
+        found = session.execute(
+            text("SELECT count(*) FROM pg_stat_activity WHERE query = :listen AND datname = current_database()"),
+            {"listen": f"LISTEN {plan_signal.CHANNEL}"},
+        ).scalar_one()
+    return bool(found)
+
+
+def _quiet(passes: list[int], seconds: float = 0.5) -> bool:
+    before = len(passes)
+    time.sleep(seconds)
+    return bool(passes) and len(passes) == before
+
+
+def _until(condition: Callable[[], bool], what: str, within: float = 10.0) -> None:
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {within} s: {what}"
+        time.sleep(0.02)
