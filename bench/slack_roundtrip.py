@@ -43,6 +43,8 @@ import aiohttp
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
+from tests.helpers import until_serving as serving
+
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
 ADMIN, REPORTER, VIEWER = "UBENCH", "UREPORTER", "UMEMBER"
@@ -111,17 +113,12 @@ async def served(argv: list[str], env: dict[str, str], port: int, cwd: Path) -> 
 
 
 async def until_serving(process: asyncio.subprocess.Process, url: str, name: str) -> None:
-    """Poll `url`/healthz until the server answers 200; stop the bench if it exits first."""
-    async with aiohttp.ClientSession() as session, asyncio.timeout(60):
-        while True:
-            if process.returncode is not None:
-                raise SystemExit(f"{name} exited with {process.returncode} before serving")
-            try:
-                async with session.get(f"{url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                await asyncio.sleep(0.1)
+    """Poll `url`/healthz until the server answers 200 (the tests' own wait); stop the bench if it exits first."""
+    async with aiohttp.ClientSession() as session:
+        try:
+            await serving(session, url, process)
+        except AssertionError as error:
+            raise SystemExit(f"{name}: {error}") from error
 
 
 def signed_command(

@@ -283,7 +283,7 @@ def claim_paced(
     """Take up to `limit` due posts of one platform, at most one per channel, each with its send slot.
 
     Only slots before `now + horizon` are handed out, so a claim never books far ahead and a lease covers the wait.
-    Rows are read and claimed as plain columns (`PostRow`), the claim written in one executemany.
+    Rows are read and claimed as plain columns (`PostRow`), the claim written in one `UPDATE`.
     """
     ready_by = now + horizon
     budget_query = select(_PACE.c.next_at).where(_PACE.c.scope == platform)

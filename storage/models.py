@@ -269,8 +269,8 @@ class PostRow:
     """An `alert_post` row as the worker claimed it, read as plain columns.
 
     The claim is a fan-out's hot path: ORM objects cost a thousand channels about 0.2 ms a row in loading,
-    attribute events and the flush of the claim itself; rows read as values and claimed in one executemany do
-    not. `attempts` counts the claim that read it.
+    attribute events and the flush of the claim itself; rows read as values and claimed in one `UPDATE` do not.
+    `attempts` counts the claim that read it.
     """
 
     id: int

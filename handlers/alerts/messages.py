@@ -29,7 +29,7 @@ from handlers.text.times import as_utc, show_time
 from handlers.text.zones import UnknownZoneError, resolve_zone
 from storage import alert_posts, records, subscriptions
 from storage.alert_posts import StrikeTotals
-from storage.models import AlertPost, ChannelSubscription, ContactReport, PostKind, PostRow
+from storage.models import AlertPost, ContactReport, PostKind, PostRow
 from storage.subscriptions import PostSettings
 
 CHECKLIST = (
@@ -150,16 +150,16 @@ def load_posts(
 
 def load_post(session: Session, post: AlertPost, *, now: datetime, default_tz: str = "UTC") -> PostBundle:
     """Read what `post` needs to be composed (the only step here that touches the database)."""
-    subscription = subscriptions.find(session, post.channel)
+    settings = subscriptions.post_settings(session, [post.channel]).get(post.channel)
     contact = records.get(session, ContactReport, post.contact_id)
     facts = ContactFacts.of(contact) if contact is not None else None
-    return _load(session, post, subscription, facts, now=now, default_tz=default_tz)
+    return _load(session, post, settings, facts, now=now, default_tz=default_tz)
 
 
 def _load(
     session: Session,
     post: AlertPost | PostRow,
-    subscription: ChannelSubscription | PostSettings | None,
+    subscription: PostSettings | None,
     contact: ContactFacts | None,
     *,
     now: datetime,
