@@ -204,7 +204,10 @@ class AlertWorker:
                 and (held == 0 or (len(queue) < 2 * batch and capacity - held >= max(1, batch // 4)))
                 and not (held == 0 and recording is not None)  # idle: the record first (it may free channels)
             ):
-                claiming = start(asyncio.to_thread(self._claim, capacity - held))
+                # Idle, the first claim takes one batch, so the first sends leave as soon as it commits; the
+                # claims ahead are made while those are out.
+                room = batch if held == 0 else capacity - held
+                claiming = start(asyncio.to_thread(self._claim, room))
                 handled_when_claimed, written_when_claimed = handled, self._records_written
             while queue and records_failing:  # nothing new goes out while sends cannot be recorded: hand back
                 inflight.add(start(self._hand_back(queue.popleft())))

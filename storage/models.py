@@ -227,11 +227,12 @@ class AlertPost(SQLModel, table=True):
 
 @dataclass(frozen=True, slots=True)
 class PlannedPost:
-    """An `alert_post` row still to be written, as plain values.
+    """An `alert_post` row still to be written, as plain values: one channel's plan, or a follow-up post.
 
-    A contact plans several rows for every subscribed channel inside the contact's own transaction, so the
-    reporter waits for them: built as ORM objects, a thousand channels cost about 0.3 ms a row in validation and
-    attribute events; as values inserted in one executemany (`storage.alert_posts.add_posts`) a tenth of that.
+    Written inside the reporter's transaction, so the reporter waits for them: as ORM objects, rows cost about
+    0.3 ms each in validation and attribute events; as values inserted in one executemany
+    (`storage.alert_posts.add_posts`) a tenth of that. A new contact's plan for every subscribed channel is written
+    per `Ladder` instead, by the database.
     """
 
     contact_id: int
@@ -262,6 +263,48 @@ class PlannedPost:
             "created_at": self.planned_at,
             "updated_at": self.planned_at,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedStep:
+    """One step of a contact's readiness ladder, the same for every channel whose ladder is the same.
+
+    A contact's plan is a few steps times every subscribed channel; channels that share their offsets and
+    escalation delay share the steps, so the steps are computed once per `Ladder` and written for all of its
+    channels by the database (`storage.alert_posts.add_ladder_posts`).
+    """
+
+    kind: str
+    due_at: datetime
+    step: int = 0
+    offset_seconds: int = 0
+    window_seconds: int = 0
+
+    def for_channel(
+        self, *, contact_id: int, channel: str, platform: str, channel_id: str, planned_at: datetime
+    ) -> PlannedPost:
+        return PlannedPost(
+            contact_id=contact_id,
+            channel=channel,
+            platform=platform,
+            channel_id=channel_id,
+            kind=self.kind,
+            due_at=self.due_at,
+            planned_at=planned_at,
+            step=self.step,
+            offset_seconds=self.offset_seconds,
+            window_seconds=self.window_seconds,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Ladder:
+    """Active subscriptions that share their post timing (offsets and escalation delay), and how many there are:
+    most deployments have one or two ladders however many channels they post to."""
+
+    offsets: str
+    escalate_after_seconds: int | None
+    channels: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from storage import alert_posts, authority
 from storage.channels import Channel
-from storage.models import ChannelSubscription
+from storage.models import ChannelSubscription, Ladder
 
 
 def find(session: Session, channel: str) -> ChannelSubscription | None:
@@ -42,6 +43,19 @@ def post_settings(session: Session, channels: Iterable[str]) -> dict[str, PostSe
 def active(session: Session) -> list[ChannelSubscription]:
     query = select(ChannelSubscription).where(ChannelSubscription.active).order_by(ChannelSubscription.id)
     return list(session.exec(query))
+
+
+def active_ladders(session: Session) -> list[Ladder]:
+    """The active subscriptions grouped by their post timing, with how many channels share each: a contact is
+    planned once per ladder, not once per channel."""
+    table = ChannelSubscription.__table__  # type: ignore[attr-defined]
+    query = (
+        select(table.c.offsets, table.c.escalate_after_seconds, func.count())
+        .where(table.c.active)
+        .group_by(table.c.offsets, table.c.escalate_after_seconds)
+        .order_by(table.c.offsets, table.c.escalate_after_seconds)
+    )
+    return [Ladder(offsets, escalate, count) for offsets, escalate, count in session.execute(query)]
 
 
 def deactivate(session: Session, channel: str, reason: str, *, at: datetime) -> bool:

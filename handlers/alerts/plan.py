@@ -21,13 +21,17 @@ from handlers.records.window import window_start
 from handlers.text.durations import parse_offsets
 from handlers.text.times import as_utc, show_time
 from storage import alert_posts, subscriptions
-from storage.models import ChannelSubscription, ContactReport, PlannedPost, PostKind
+from storage.models import ChannelSubscription, ContactReport, PlannedPost, PlannedStep, PostKind
 
 
 # --- the ladder -----------------------------------------------------------------------------------------------
 def channel_offsets(subscription: ChannelSubscription, default: tuple[int, ...]) -> tuple[int, ...]:
+    return ladder_offsets(subscription.offsets, default)
+
+
+def ladder_offsets(text: str, default: tuple[int, ...]) -> tuple[int, ...]:
     try:
-        return _offsets(subscription.offsets)
+        return _offsets(text)
     except ValueError:  # a row written by hand; the setting has been validated at start-up
         return default
 
@@ -46,10 +50,10 @@ def window_opens(contact: ContactReport) -> datetime:
     return window_start(contact.occurred_at, contact.time_known)
 
 
-def plan_channel(
-    contact: ContactReport, subscription: ChannelSubscription, offsets: tuple[int, ...], now: datetime
-) -> list[PlannedPost]:
-    """The rows one channel is owed for a contact, or none if the channel's window has already closed.
+def plan_steps(
+    contact: ContactReport, offsets: tuple[int, ...], escalate_after_seconds: int | None, now: datetime
+) -> list[PlannedStep]:
+    """The steps a channel with these settings is owed for a contact, or none if its window has already closed.
 
     The alert goes out at once (or at the first offset, if that is still ahead); reminders whose time has
     passed are skipped, because a reminder of a moment already gone says nothing the alert does not.
@@ -61,35 +65,37 @@ def plan_channel(
     if closes <= now:
         return []
 
+    alert_due = max(now, occurred + timedelta(seconds=offsets[0])) if len(offsets) > 1 else now
+    steps = [PlannedStep(PostKind.ALERT, alert_due, 0, offsets[0], window)]
+    for step, offset in enumerate(offsets[1:-1], start=1):
+        due = opens + timedelta(seconds=offset)
+        if due > now:
+            steps.append(PlannedStep(PostKind.REMINDER, due, step, offset, window))
+    steps.append(PlannedStep(PostKind.SUMMARY, closes, len(offsets) - 1, window, window))
+    if escalate_after_seconds:
+        escalate_at = alert_due + timedelta(seconds=escalate_after_seconds)
+        if escalate_at < closes:
+            offset = int((escalate_at - occurred).total_seconds())
+            steps.append(PlannedStep(PostKind.ESCALATION, escalate_at, 0, offset, window))
+    return steps
+
+
+def plan_channel(
+    contact: ContactReport, subscription: ChannelSubscription, offsets: tuple[int, ...], now: datetime
+) -> list[PlannedPost]:
+    """The rows one channel is owed for a contact (`plan_steps`), or none if its window has already closed."""
     contact_id = contact.id
     assert contact_id is not None  # planned after the contact's insert was flushed
-
-    def row(kind: PostKind, step: int, offset: int, due: datetime) -> PlannedPost:
-        return PlannedPost(
+    return [
+        step.for_channel(
             contact_id=contact_id,
             channel=subscription.channel,
             platform=subscription.platform,
             channel_id=subscription.channel_id,
-            kind=kind,
-            step=step,
-            offset_seconds=offset,
-            window_seconds=window,
-            due_at=due,
             planned_at=now,
         )
-
-    alert_due = max(now, occurred + timedelta(seconds=offsets[0])) if len(offsets) > 1 else now
-    posts = [row(PostKind.ALERT, 0, offsets[0], alert_due)]
-    for step, offset in enumerate(offsets[1:-1], start=1):
-        due = opens + timedelta(seconds=offset)
-        if due > now:
-            posts.append(row(PostKind.REMINDER, step, offset, due))
-    posts.append(row(PostKind.SUMMARY, len(offsets) - 1, window, closes))
-    if subscription.escalate_after_seconds:
-        escalate_at = alert_due + timedelta(seconds=subscription.escalate_after_seconds)
-        if escalate_at < closes:
-            posts.append(row(PostKind.ESCALATION, 0, int((escalate_at - occurred).total_seconds()), escalate_at))
-    return posts
+        for step in plan_steps(contact, offsets, subscription.escalate_after_seconds, now)
+    ]
 
 
 @dataclass(frozen=True)
@@ -137,32 +143,31 @@ class AlertPlanner:
             return []  # a repeat report of the same contact: its window is already open (the handler says so)
         if alert_posts.has_plan(session, contact.id):
             return []
-        channels = subscriptions.active(session)
+        ladders = subscriptions.active_ladders(session)
         now = ctx.now()
-        if not channels:
-            if self._window_closed(contact, channels, ctx) <= now:
-                return [self._historical(contact, channels, ctx)]
+        default = ctx.settings.offsets_seconds
+        windows = [ladder_offsets(ladder.offsets, default)[-1] for ladder in ladders]
+        if not ladders:
+            if self._window_closed(contact, windows, default) <= now:
+                return [self._historical(contact, windows, ctx)]
             return [_("No channel is subscribed to readiness alerts yet: /alerts subscribe in a channel to start.")]
-        planned: list[PlannedPost] = []
         reached = 0
-        for subscription in channels:
-            posts = plan_channel(
-                contact, subscription, channel_offsets(subscription, ctx.settings.offsets_seconds), now
-            )
-            reached += bool(posts)
-            planned += posts
-        if not planned:
-            return [self._historical(contact, channels, ctx)]
-        alert_posts.add_posts(session, planned)
+        closes: list[datetime] = []
+        for ladder in ladders:
+            steps = plan_steps(contact, ladder_offsets(ladder.offsets, default), ladder.escalate_after_seconds, now)
+            if steps:
+                reached += alert_posts.add_ladder_posts(session, contact.id, ladder, steps, planned_at=now)
+                closes += [step.due_at for step in steps if step.kind == PostKind.SUMMARY]
+        if not reached:
+            return [self._historical(contact, windows, ctx)]
         wake_after_commit(session)
         zone = ctx.channel_zone(contact.channel)
-        closes = max(post.due_at for post in planned if post.kind == PostKind.SUMMARY)
-        skipped = len(channels) - reached
+        skipped = sum(ladder.channels for ladder in ladders) - reached
         line = ngettext(
             "Readiness alert going to {n} subscribed channel now; reminders through the window, which closes {when}.",
             "Readiness alert going to {n} subscribed channels now; reminders through the window, which closes {when}.",
             reached,
-        ).format(n=reached, when=show_time(closes, zone))
+        ).format(n=reached, when=show_time(max(closes), zone))
         if skipped:
             line += " " + ngettext(
                 "({n} channel with a shorter window already closed: none sent there.)",
@@ -197,16 +202,12 @@ class AlertPlanner:
         return [_("Cancelled {posts}; a retraction notice goes to {channels}.").format(posts=posts, channels=channels)]
 
     @staticmethod
-    def _window_closed(contact: ContactReport, channels: list[ChannelSubscription], ctx: HandlerContext) -> datetime:
-        """When the longest window among `channels` (the default one when none) closes."""
-        longest = max(
-            (channel_offsets(channel, ctx.settings.offsets_seconds)[-1] for channel in channels),
-            default=ctx.settings.offsets_seconds[-1],
-        )
-        return window_opens(contact) + timedelta(seconds=longest)
+    def _window_closed(contact: ContactReport, windows: list[int], default: tuple[int, ...]) -> datetime:
+        """When the longest of the subscribed channels' windows (the default one when none) closes."""
+        return window_opens(contact) + timedelta(seconds=max(windows, default=default[-1]))
 
-    def _historical(self, contact: ContactReport, channels: list[ChannelSubscription], ctx: HandlerContext) -> str:
-        closed = self._window_closed(contact, channels, ctx)
+    def _historical(self, contact: ContactReport, windows: list[int], ctx: HandlerContext) -> str:
+        closed = self._window_closed(contact, windows, ctx.settings.offsets_seconds)
         longest = int((closed - window_opens(contact)).total_seconds())
         when = show_time(closed, ctx.channel_zone(contact.channel))
         return _(
