@@ -10,11 +10,11 @@ The real path: the contact goes through the router (planning in its transaction)
 the shared pacing in the database, post through the real `SlackNotifier` / `TelegramNotifier`, and the loopback
 stand-ins (tests/slack/standin.py, tests/telegram/standin.py) enforce the documented limits and answer 429:
 Slack one post per second per channel; Telegram 30 messages per second overall, one per second per chat and 20
-per minute per group. Each worker runs on its own event loop, database engine and HTTP client, as a process would;
-it hears of new rows in-process, as the worker inside `callwatch run` does (a worker in a process of its own is
-woken by PostgreSQL's NOTIFY, and on SQLite sees them at its next poll, within `poll_seconds`; neither is timed
-here). The stand-in runs in a process of its own: slack.com is another machine, and its CPU and interpreter lock
-are not ours.
+per minute per group. Each worker runs on its own event loop, database engine and HTTP client. Where they run
+follows the deployments: on SQLite (one `callwatch run` process) in threads of the bench's process, hearing of
+new rows in-process as the worker inside `callwatch run` does; on PostgreSQL (`callwatch worker` processes beside
+the servers, deploy/compose) each in a process of its own, woken by PostgreSQL's NOTIFY. The stand-in runs in a
+process of its own: slack.com is another machine, and its CPU and interpreter lock are not ours.
 
 Each run logs a contact twice (`--rounds`), the second after every channel's spacing has passed, and times the
 second: a running bot, not one whose first statements are still being compiled. The first contact after start-up
@@ -45,8 +45,8 @@ import threading
 import time
 import uuid
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -321,6 +321,42 @@ class WorkerThread:
         self.thread.join(timeout=30)
 
 
+class WorkerProcess:
+    """A worker in a process of its own, as `callwatch worker` is deployed beside PostgreSQL (deploy/compose):
+    its CPU and interpreter lock are its own, and it hears of a contact's plan through PostgreSQL's NOTIFY, not
+    in-process. On SQLite the bench keeps its workers in threads of its own process, as `callwatch run` does."""
+
+    def __init__(self, url: str, settings: Settings, platform: str) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._connection, child = context.Pipe()
+        api = settings.slack_api_url if platform == "slack" else settings.telegram_api_url
+        self._process = context.Process(target=_serve_worker, args=(url, platform, api, child), daemon=True)
+
+    def __enter__(self) -> WorkerProcess:
+        self._process.start()
+        if not self._connection.poll(60):
+            raise TimeoutError("the worker process did not start")
+        self._connection.recv()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._connection.send("stop")
+        self._process.join(timeout=30)
+        if self._process.is_alive():
+            self._process.kill()
+
+
+def _serve_worker(url: str, platform: str, api: str, connection: Any) -> None:
+    logging.basicConfig(level=logging.ERROR)
+    with WorkerThread(url, _settings(platform, url, api), platform):
+        connection.send("ready")
+        connection.recv()
+
+
+def _worker_kind(base_url: str | None) -> type[WorkerThread] | type[WorkerProcess]:
+    return WorkerProcess if base_url is not None and base_url.startswith("postgresql") else WorkerThread
+
+
 def _notifier(platform: str, settings: Settings) -> Notifier:
     return SlackNotifier(settings) if platform == "slack" else TelegramNotifier(settings)
 
@@ -374,7 +410,8 @@ def fanout(
             chats = _chat_ids(platform, channels)
             _subscribe(core, platform, chats)
             starts: list[float] = []
-            with contextlib_exit_stack([WorkerThread(url, settings, platform) for _ in range(workers)]):
+            kind = _worker_kind(base_url)
+            with contextlib_exit_stack([kind(url, settings, platform) for _ in range(workers)]):
                 time.sleep(0.5)  # idle workers, as deployed ones are when a contact comes (their start-up pass done)
                 for round_number in range(rounds):
                     if round_number:
@@ -408,7 +445,7 @@ def fanout(
 
 
 @contextmanager
-def contextlib_exit_stack(managers: list[WorkerThread]) -> Iterator[None]:
+def contextlib_exit_stack(managers: Sequence[AbstractContextManager[Any]]) -> Iterator[None]:
     from contextlib import ExitStack
 
     with ExitStack() as stack:
