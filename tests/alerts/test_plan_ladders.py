@@ -18,7 +18,19 @@ LADDERS = {
     "C4": "offsets=0h,12h,24h escalate=30m",  # the same ladder as C3 (the zone is not part of it)
     "C5": "escalate=1h",
     "C6": "escalate=off",  # unsubscribed below: gets nothing
+    "C7": "escalate=off",  # made NULL below, as a row written by hand may be
+    "C8": "escalate=off",  # offsets made unreadable below: the default ladder stands in
 }
+
+
+def _write_by_hand(core: Core) -> None:
+    with core.db.transaction() as session:
+        for row in subscriptions.active(session):
+            if row.channel == "slack:C7":
+                row.escalate_after_seconds = None
+            if row.channel == "slack:C8":
+                row.offsets = "whenever"
+            session.add(row)
 
 
 def _shape(post: AlertPost) -> tuple[object, ...]:
@@ -43,12 +55,13 @@ def test_every_channel_gets_what_its_own_plan_says(core: Core, make_request: Req
         subscribe(core, make_request, channel_id=channel_id, args=args)
     gone = core.router.handle(make_request("alerts", "unsubscribe", channel_id="C6"))
     assert gone.ok, gone.plain()
+    _write_by_hand(core)
 
     contact_id, reply = log_contact(
         core, make_request, "at=2025-07-05T04:00Z parties=Trump,Putin kind=call source=Reuters confidence=confirmed"
     )
 
-    assert "Readiness alert going to 4 subscribed channels now" in reply
+    assert "Readiness alert going to 6 subscribed channels now" in reply
     assert "(1 channel with a shorter window already closed: none sent there.)" in reply
     written = sorted(_shape(post) for post in plan_rows(core, contact_id))
     with core.db.reader() as session:
@@ -61,7 +74,11 @@ def test_every_channel_gets_what_its_own_plan_says(core: Core, make_request: Req
                 row = AlertPost(**post.values(), state=PostState.PENDING, attempts=0)
                 expected.append(_shape(row))
     assert written == sorted(expected)
-    assert {post[0] for post in written} == {"slack:C1", "slack:C3", "slack:C4", "slack:C5"}
+    assert {post[0] for post in written} == {"slack:C1", "slack:C3", "slack:C4", "slack:C5", "slack:C7", "slack:C8"}
+    by_hand = sorted((post[0], post[3]) for post in written if post[0] in {"slack:C7", "slack:C8"})
+    assert by_hand == [  # the default ladder, and no escalation where none is set
+        (channel, kind) for channel in ("slack:C7", "slack:C8") for kind in ("alert", "reminder", "reminder", "summary")
+    ]
     kinds = sorted((post[0], post[3]) for post in written if post[0] in {"slack:C3", "slack:C5"})
     assert kinds == [
         ("slack:C3", "alert"),
