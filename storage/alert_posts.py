@@ -56,10 +56,10 @@ def add_ladder_posts(
     """
     subscription = ChannelSubscription.__table__  # type: ignore[attr-defined]
     post = AlertPost.__table__  # type: ignore[attr-defined]
+    planned = literal(planned_at, post.c.created_at.type)
     reached = 0
     for step in steps:
         due = literal(step.due_at, post.c.due_at.type)
-        planned = literal(planned_at, post.c.created_at.type)
         columns = {
             "contact_id": literal(contact_id),
             "channel": subscription.c.channel,

@@ -146,15 +146,16 @@ class AlertPlanner:
         ladders = subscriptions.active_ladders(session)
         now = ctx.now()
         default = ctx.settings.offsets_seconds
-        windows = [ladder_offsets(ladder.offsets, default)[-1] for ladder in ladders]
+        offsets = [ladder_offsets(ladder.offsets, default) for ladder in ladders]
+        windows = [seconds[-1] for seconds in offsets]
         if not ladders:
             if self._window_closed(contact, windows, default) <= now:
                 return [self._historical(contact, windows, ctx)]
             return [_("No channel is subscribed to readiness alerts yet: /alerts subscribe in a channel to start.")]
         reached = 0
         closes: list[datetime] = []
-        for ladder in ladders:
-            steps = plan_steps(contact, ladder_offsets(ladder.offsets, default), ladder.escalate_after_seconds, now)
+        for ladder, seconds in zip(ladders, offsets, strict=True):
+            steps = plan_steps(contact, seconds, ladder.escalate_after_seconds, now)
             if steps:
                 reached += alert_posts.add_ladder_posts(session, contact.id, ladder, steps, planned_at=now)
                 closes += [step.due_at for step in steps if step.kind == PostKind.SUMMARY]
