@@ -132,7 +132,10 @@ class AlertWorker:
         self._held_until: dict[str, datetime] = {}  # a platform that said 429, as this worker heard it
         self._wake: asyncio.Event | None = None
         self._prepared_at: datetime | None = None  # when pace rows were last made for new channels
-        self._records_written = 0  # record writes that succeeded: each may free channels for the next claim
+        # Writes that may make a post claimable: a record frees its channel, a release or a give-up its row or
+        # its slot. An empty claim is tried again only after one: an accepted send changes nothing in the database
+        # until its record, so retrying on every answer would only add claims (and CPU) to the fan-out's tail.
+        self._writes = 0
 
     def limit(self, platform: str) -> RateLimit:
         return self.options.limits.get(platform, UNLIMITED)
@@ -158,7 +161,7 @@ class AlertWorker:
         refuses records, claimed posts not yet sent are handed back and nothing new is claimed.
         """
         handled = 0
-        inflight: set[asyncio.Task[None]] = set()
+        inflight: set[asyncio.Task[bool]] = set()
         queue: deque[Claimed] = deque()  # claimed, waiting for a place in flight
         claiming: asyncio.Task[list[Claimed]] | None = None
         recording: asyncio.Task[None] | None = None
@@ -177,9 +180,8 @@ class AlertWorker:
             task.add_done_callback(ended)
             return task
 
-        # An empty claim is final only if no send finished and no record was written while it ran (either may have
-        # freed a channel whose next post is due).
-        handled_when_claimed = written_when_claimed = 0
+        # An empty claim is final until a write (`_writes`) that may have freed a channel whose next post is due.
+        writes_when_claimed = 0
         may_claim = True
         self._prepared_at = None  # pace rows for whatever was planned since the last pass
         batch = self.options.batch_size
@@ -208,7 +210,7 @@ class AlertWorker:
                 # claims ahead are made while those are out.
                 room = batch if held == 0 else capacity - held
                 claiming = start(asyncio.to_thread(self._claim, room))
-                handled_when_claimed, written_when_claimed = handled, self._records_written
+                writes_when_claimed = self._writes
             while queue and records_failing:  # nothing new goes out while sends cannot be recorded: hand back
                 inflight.add(start(self._hand_back(queue.popleft())))
             while queue and (len(inflight) < batch or stop.is_set()):  # on stop each is released at once
@@ -237,18 +239,19 @@ class AlertWorker:
             if claiming is not None and claiming in done:
                 done.discard(claiming)
                 claimed, claiming = claiming.result(), None  # a database error ends the pass, as before
-                may_claim = bool(claimed) or (handled, self._records_written) != (
-                    handled_when_claimed,
-                    written_when_claimed,
-                )
+                may_claim = bool(claimed) or self._writes != writes_when_claimed
                 queue.extend(claimed)
             if done:
                 inflight -= done
                 handled += len(done)
-                may_claim = True
             for task in done:
-                if task.exception() is not None:
+                if task.exception() is not None:  # what it wrote is unknown: count it as a write
                     log.error("delivery task failed", exc_info=task.exception())
+                    self._writes += 1
+                elif task.result():
+                    self._writes += 1
+            if self._writes != writes_when_claimed:
+                may_claim = True
 
     def _record_due(self) -> bool:
         return self._next_record_try is None or self._now() >= self._next_record_try
@@ -330,8 +333,10 @@ class AlertWorker:
         )
 
     # --- sending ----------------------------------------------------------------------------------------
-    async def _deliver(self, row: Claimed, stop: asyncio.Event) -> None:
-        """Send one claimed row at its slot, then hand its record to the pass (or its failure to the database)."""
+    async def _deliver(self, row: Claimed, stop: asyncio.Event) -> bool:
+        """Send one claimed row at its slot, then hand its record to the pass (or its failure to the database).
+        Returns whether it wrote to the database (a release or a give-up: the row or its slot may be claimed again);
+        an accepted send writes nothing until the pass records it."""
         if row.send_at is not None:
             await self._slots.wait_until(row.send_at, lane=row.platform, per_second=self.limit(row.platform).per_second)
         now = self._now()
@@ -339,11 +344,11 @@ class AlertWorker:
         if stop.is_set() or (held is not None and held > now):
             # Shutting down, or the platform just said 429 to another of our sends: back to pending, no try counted.
             await self._release(row, retry_at=max(now, held or now), error=None, refund=True)
-            return
+            return True
         if now + timedelta(seconds=self.options.send_timeout) >= row.lease_until:
             # Held back so long the lease may run out mid-send, letting a second worker send it too.
             await self._release(row, retry_at=now, error=None, refund=True)
-            return
+            return True
         notifier = self.notifiers[row.platform]
         try:
             async with asyncio.timeout(self.options.send_timeout):
@@ -365,6 +370,8 @@ class AlertWorker:
             if not self._unrecorded:
                 self._unrecorded_since = time.monotonic()
             self._unrecorded.append(SentRecord(row.id, row.channel, reference, self._now(), row.late, spacing))
+            return False
+        return True
 
     async def _rate_limited(self, row: Claimed, error: RateLimitedError) -> None:
         """Reschedule at now + Retry-After, refund the try, and hold the platform for every worker meanwhile."""
@@ -409,7 +416,7 @@ class AlertWorker:
             return
         self._unrecorded = self._unrecorded[len(batch) :]
         self._unrecorded_since = time.monotonic()  # what is left was answered while this write ran
-        self._records_written += 1
+        self._writes += 1
         self._record_backoff, self._next_record_try = self.options.record_retry_first, None
         for record in lost:
             log.error(
@@ -460,10 +467,11 @@ class AlertWorker:
 
         await asyncio.to_thread(write)
 
-    async def _hand_back(self, row: Claimed) -> None:
+    async def _hand_back(self, row: Claimed) -> bool:
         """A claimed post that will not be sent by this worker now: pending again at once, its try refunded, for
         any worker (if the database refuses this too, its lease runs out instead)."""
         await self._release(row, retry_at=self._now(), error=None, refund=True)
+        return True
 
     async def _failed_try(self, row: Claimed, error: str) -> None:
         if row.attempts >= self.options.max_attempts:
