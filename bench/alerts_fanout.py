@@ -59,6 +59,7 @@ import sqlalchemy
 from aiohttp import web
 
 from bot.alert_worker import AlertWorker
+from bot.collector import settle
 from bot.core import Core
 from bot.slack.notifier import SlackNotifier
 from bot.telegram.notifier import TelegramNotifier
@@ -305,7 +306,7 @@ class WorkerThread:
         worker = AlertWorker(database, self.settings, {self.platform: notifier})
         self.ready.set()
         try:
-            await worker.run(self.stop)
+            await worker.run(self.stop, started=settle)  # as `callwatch worker` and `run` do (bot/cli/serving.py)
         finally:
             close = getattr(notifier, "close", None)
             if close is not None:

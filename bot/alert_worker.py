@@ -516,9 +516,11 @@ class AlertWorker:
         if self._wake is not None:
             self._wake.set()
 
-    async def run(self, stop: asyncio.Event | None = None) -> None:
+    async def run(self, stop: asyncio.Event | None = None, *, started: Callable[[], None] | None = None) -> None:
         """Post due rows until `stop` is set: at once on start-up (catching up on downtime), then whenever the
-        next row falls due, a poll finds rows another process planned, or a handler here plans some."""
+        next row falls due, a poll finds rows another process planned, or a handler here plans some. `started` is
+        called once, after the start-up pass (the worker's libraries are loaded and its statements compiled by
+        then): `callwatch worker` and `run` freeze the start-up objects there (bot/collector.py)."""
         stop = stop or asyncio.Event()
         self._wake = wake = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -553,6 +555,9 @@ class AlertWorker:
                 except Exception:  # the database is away: the poll tries again
                     log.exception("alert worker pass failed")
                     next_due = None
+                if started is not None:
+                    started()
+                    started = None
                 if next_due is not None:
                     delay = max(0.02, (next_due - self._now()).total_seconds())
                     scheduler.add_job(
@@ -632,15 +637,18 @@ async def run_worker(
     core: Core,
     stop: asyncio.Event | None = None,
     notifiers: Mapping[str, Notifier] | None = None,
+    *,
+    started: Callable[[], None] | None = None,
 ) -> None:
-    """`callwatch worker`, and the worker inside `callwatch run`: post due alerts until stopped."""
+    """`callwatch worker`, and the worker inside `callwatch run`: post due alerts until stopped (`started`: see
+    `AlertWorker.run`)."""
     chosen = dict(notifiers) if notifiers is not None else build_notifiers(core)
     if not chosen:
         log.error("no SLACK_BOT_TOKEN or TELEGRAM_BOT_TOKEN set: the alert worker has nowhere to post")
         return
     worker = AlertWorker(core.db, core.settings, chosen, clock=core.ctx.clock)
     try:
-        await worker.run(stop)
+        await worker.run(stop, started=started)
     finally:
         for notifier in chosen.values():  # release HTTP sessions (the Telegram and Slack notifiers have one)
             close = getattr(notifier, "close", None)

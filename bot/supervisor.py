@@ -47,15 +47,17 @@ async def run_services(
     worker: bool = True,
     stop: asyncio.Event | None = None,
     backoff: Backoff | None = None,
+    worker_started: Callable[[], None] | None = None,
 ) -> None:
-    """Serve every given platform (and the alert worker) until stopped. Raises `StartupError` for a refused token."""
+    """Serve every given platform (and the alert worker) until stopped. Raises `StartupError` for a refused token.
+    `worker_started` is called once the worker's start-up pass is done (the command line settles memory there)."""
     stop = stop or stop_on_signals()
     backoff = backoff or Backoff()
     parts: dict[str, Part] = {}
     for platform, listen in platforms:
         parts[platform.name] = _serving(core, platform, listen, backoff)
     if worker:
-        parts["worker"] = _working(core)
+        parts["worker"] = _working(core, worker_started)
     fatal: list[StartupError] = []
 
     async def supervised(name: str, part: Part) -> None:
@@ -113,11 +115,11 @@ def _serving(core: Core, platform: ChatPlatform, listen: Listen | None, backoff:
     return serve
 
 
-def _working(core: Core) -> Part:
+def _working(core: Core, started: Callable[[], None] | None) -> Part:
     async def work(stop: asyncio.Event) -> None:
         from bot.alert_worker import run_worker
 
-        await run_worker(core, stop=stop)
+        await run_worker(core, stop=stop, started=started)
 
     return work
 

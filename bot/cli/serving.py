@@ -92,10 +92,11 @@ def _serve(core: Core, chosen: list[tuple[ChatPlatform, Listen | None]], *, work
         _fail("; ".join(problems))
     import asyncio
 
+    from bot.collector import settle
     from bot.supervisor import run_services
 
     try:
-        asyncio.run(run_services(core, chosen, worker=worker))
+        asyncio.run(run_services(core, chosen, worker=worker, worker_started=settle))
     except StartupError as error:
         _fail(str(error))
     finally:

@@ -34,10 +34,13 @@ def test_worker_catches_up_on_start_and_wakes_for_new_contacts(
     log_contact(core, make_request)  # planned while no worker runs
     clock.advance(hours=25)  # …and the worker was down past the first reminder
 
+    settled: list[int] = []
+
     async def scenario() -> None:
         stop = asyncio.Event()
         worker = make_worker(poll_seconds=3600)  # a poll this slow proves the wake-up came from the plan
-        running = asyncio.ensure_future(worker.run(stop))
+        # `started` (where `callwatch worker` freezes its start-up objects) comes once, after the catch-up pass.
+        running = asyncio.ensure_future(worker.run(stop, started=lambda: settled.append(len(platform.posts))))
         await _until(lambda: len(platform.posts) == 2)
         assert [title.split(" ·")[0] for title in platform.titles()] == ["READINESS ALERT", "Reminder"]
 
@@ -49,6 +52,7 @@ def test_worker_catches_up_on_start_and_wakes_for_new_contacts(
 
     asyncio.run(scenario())
     assert len(platform.posts) == 3
+    assert settled == [2], "called once, when the start-up pass had sent what was due"
 
 
 class StaggeredPlatform(RecordingPlatform):
