@@ -180,9 +180,10 @@ class AlertWorker:
             task.add_done_callback(ended)
             return task
 
-        # An empty claim is final until a write (`_writes`) that may have freed a channel whose next post is due.
+        # An empty claim is final until a write (`_writes`) may have freed a channel whose next post is due:
+        # `empty_at` is the count of writes when the last claim that came back empty began (None: it was not empty).
         writes_when_claimed = 0
-        may_claim = True
+        empty_at: int | None = None
         self._prepared_at = None  # pace rows for whatever was planned since the last pass
         batch = self.options.batch_size
         ahead = self.options.claim_ahead
@@ -198,7 +199,7 @@ class AlertWorker:
             records_failing = self._next_record_try is not None  # the database refused the last record
             if (
                 claiming is None
-                and may_claim
+                and empty_at != self._writes
                 and not records_failing
                 and not stop.is_set()
                 # Refill while two batches are still queued: a claim under load takes about as long as two rounds
@@ -235,11 +236,10 @@ class AlertWorker:
             if recording is not None and recording in done:
                 done.discard(recording)
                 recording = None  # `_record` keeps what it could not write and sets when to try again
-                may_claim = True
             if claiming is not None and claiming in done:
                 done.discard(claiming)
                 claimed, claiming = claiming.result(), None  # a database error ends the pass, as before
-                may_claim = bool(claimed) or self._writes != writes_when_claimed
+                empty_at = None if claimed else writes_when_claimed
                 queue.extend(claimed)
             if done:
                 inflight -= done
@@ -250,8 +250,6 @@ class AlertWorker:
                     self._writes += 1
                 elif task.result():
                     self._writes += 1
-            if self._writes != writes_when_claimed:
-                may_claim = True
 
     def _record_due(self) -> bool:
         return self._next_record_try is None or self._now() >= self._next_record_try
