@@ -34,7 +34,9 @@ def test_worker_freezes_its_start_up_objects_once_after_starting(tmp_path: Path,
     deadline = time.monotonic() + 30  # bounded: a worker that never freezes must fail, not hang the suite
     while time.monotonic() < deadline and not any("start-up objects frozen" in line for line in logged):
         time.sleep(0.05)
-    time.sleep(0.5)  # a second freeze, if there were one, would come with the next pass
+    # Past the next pass (the worker polls every 2 s, `WorkerOptions.poll_seconds`): a second freeze would come
+    # with it.
+    time.sleep(2.5)
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=20)
     reader.join(timeout=5)
